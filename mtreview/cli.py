@@ -1,0 +1,72 @@
+"""Command-line entry point: argument parsing only; each command lives in
+``mtreview/commands/<name>.py`` with ``HELP``, ``add_arguments(parser)`` and ``run(args)``.
+
+Command modules import nothing heavy at module level, so ``mtreview --help`` stays fast;
+torch/transformers/datasets/textual are imported inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from typing import Sequence
+
+from mtreview import __version__
+from mtreview.errors import UserError
+
+# command name -> module (registry: adding a command adds one line here and one module)
+COMMANDS: dict[str, str] = {
+    "init": "mtreview.commands.init",
+    "add-system": "mtreview.commands.add_system",
+    "translate": "mtreview.commands.translate",
+    "train-model": "mtreview.commands.train_model",
+    "check": "mtreview.commands.check",
+    "review": "mtreview.commands.review",
+    "report": "mtreview.commands.report",
+    "export": "mtreview.commands.export",
+    "status": "mtreview.commands.status",
+    "demo": "mtreview.commands.demo",
+}
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="mtreview",
+        description="Review Arabic→English machine translation in the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"mtreview {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    for name, module_name in COMMANDS.items():
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except UserError as e:
+        sys.stderr.write(f"mtreview: error: {e}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("mtreview: interrupted\n")
+        return 130

@@ -1,0 +1,70 @@
+"""mtreview init: create a review project from a source corpus."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+HELP = "create a review project from Arabic source text (and references)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR", help="project directory to create")
+    p.add_argument("--source", metavar="FILE", help="source: text, .tsv, .jsonl or a saved "
+                   "datasets directory")
+    p.add_argument("--reference", metavar="FILE", action="append", default=[],
+                   help="line-aligned reference file (repeat for several references)")
+    p.add_argument("--src-lang", default="ar")
+    p.add_argument("--tgt-lang", default="en")
+    p.add_argument("--split-sentences", action="store_true",
+                   help="the source is a raw article: split it into sentences")
+    p.add_argument("--format", dest="input_format", default=None,
+                   help="force the source reader (text, article, tsv, jsonl, dataset, …)")
+    p.add_argument("--from", dest="from_format", metavar="FORMAT", default=None,
+                   help="import annotations in another format, e.g. --from wmt-mqm FILE")
+    p.add_argument("--source-column", default=None)
+    p.add_argument("--reference-column", action="append", default=[])
+    p.add_argument("--doc-column", default=None)
+    p.add_argument("--doc-ids", metavar="FILE", default=None,
+                   help="line-aligned document ids (first tab-separated column)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mtreview.core import ingest
+    from mtreview.core.project import Project
+    from mtreview.core.types import Document
+    from mtreview.errors import UserError
+
+    if args.from_format:
+        from mtreview.core.importers import import_project
+
+        project = import_project(args.from_format, Path(args.source or ""), Path(args.dir),
+                                 src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+        print(f"created {project.path} from {args.from_format}")
+        return 0
+    if not args.source:
+        raise UserError("init needs --source FILE (or --from FORMAT --source FILE)")
+    opts = ingest.SourceOptions(
+        split_sentences=args.split_sentences, source_column=args.source_column,
+        reference_columns=tuple(args.reference_column), doc_column=args.doc_column)
+    corpus = ingest.read_source(args.source, opts, args.input_format)
+    if args.doc_ids:
+        ids = ingest.read_doc_ids(args.doc_ids, corpus.segments)
+        order: dict[str, Document] = {}
+        for d in ids:
+            order.setdefault(d, Document(d, len(order)))
+        corpus.documents = list(order.values())
+        corpus.segments = [dataclasses.replace(s, doc_id=d)
+                           for s, d in zip(corpus.segments, ids)]
+    refs = list(corpus.references)
+    first_index = max((r.index for r in refs), default=-1) + 1
+    for i, ref_file in enumerate(args.reference):
+        refs.extend(ingest.read_reference_file(ref_file, corpus.segments, first_index + i))
+    project = Project.create(args.dir, corpus.documents, corpus.segments, refs,
+                             src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+    n_refs = project.store.reference_count()
+    print(f"created {project.path}: {len(corpus.segments)} segments, "
+          f"{len(corpus.documents)} documents, {n_refs} reference set(s)")
+    project.close()
+    return 0

@@ -1,0 +1,144 @@
+"""A review project: a directory with ``mtreview.toml`` (config) and ``store.sqlite``.
+
+Layout of a project directory::
+
+    DIR/mtreview.toml   configuration (languages, review protocol, display, blind review)
+    DIR/store.sqlite    the system of record (see mtreview.core.store)
+    DIR/dataset/        a datasets snapshot of all reviews (written by export)
+    DIR/cache/          derived files (converted models, …), safe to delete
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from mtreview.core.store import STORE_NAME, Store, StoreError, utcnow
+from mtreview.core.types import Document, Reference, Segment
+from mtreview.errors import UserError
+
+CONFIG_NAME = "mtreview.toml"
+
+DEFAULT_MQM_CATEGORIES = [
+    "Accuracy/Mistranslation", "Accuracy/Omission", "Accuracy/Addition",
+    "Accuracy/Untranslated", "Fluency/Grammar", "Fluency/Spelling", "Fluency/Punctuation",
+    "Fluency/Register", "Terminology/Inconsistent", "Style/Awkward", "Locale/Name format",
+    "Non-translation", "Other",
+]
+
+
+def default_config(src_lang: str, tgt_lang: str, name: str) -> dict[str, Any]:
+    return {
+        "project": {"name": name, "src_lang": src_lang, "tgt_lang": tgt_lang,
+                    "created": utcnow()},
+        "review": {"protocol": "esa", "blind": False, "shuffle": False, "display": "shaped"},
+        "mqm": {"categories": list(DEFAULT_MQM_CATEGORIES)},
+    }
+
+
+@dataclass
+class Project:
+    path: Path
+    config: dict[str, Any] = field(default_factory=dict)
+    _store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.path / STORE_NAME)
+        return self._store
+
+    @property
+    def src_lang(self) -> str:
+        return self.config.get("project", {}).get("src_lang", "ar")
+
+    @property
+    def tgt_lang(self) -> str:
+        return self.config.get("project", {}).get("tgt_lang", "en")
+
+    @property
+    def name(self) -> str:
+        return self.config.get("project", {}).get("name", self.path.name)
+
+    @property
+    def dataset_dir(self) -> Path:
+        return self.path / "dataset"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.path / "cache"
+
+    def review_config(self) -> dict[str, Any]:
+        return dict(self.config.get("review", {}))
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- opening and creating ---------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> "Project":
+        p = Path(path)
+        if not (p / CONFIG_NAME).is_file() or not (p / STORE_NAME).is_file():
+            raise UserError(f"{p} is not an mtreview project (no {CONFIG_NAME}); "
+                            f"create one with `mtreview init`")
+        try:
+            config = tomllib.loads((p / CONFIG_NAME).read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise UserError(f"{p / CONFIG_NAME}: invalid TOML: {e}") from None
+        project = cls(p, config)
+        try:
+            project.store  # noqa: B018 - open (and migrate) now so errors surface here
+        except (StoreError, OSError) as e:
+            raise UserError(f"{p / STORE_NAME}: {e}") from None
+        return project
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike,
+        documents: Iterable[Document],
+        segments: Iterable[Segment],
+        references: Iterable[Reference] = (),
+        *,
+        src_lang: str = "ar",
+        tgt_lang: str = "en",
+        extra_config: dict[str, Any] | None = None,
+    ) -> "Project":
+        """Create a project atomically: built in a temporary sibling, then renamed."""
+        import tomli_w
+
+        p = Path(path)
+        if p.exists() and (not p.is_dir() or any(p.iterdir())):
+            what = "an mtreview project" if (p / CONFIG_NAME).exists() else "not empty"
+            raise UserError(f"{p} already exists and is {what}")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.", dir=p.parent))
+        try:
+            config = default_config(src_lang, tgt_lang, p.name)
+            for section, values in (extra_config or {}).items():
+                config.setdefault(section, {}).update(values)
+            (tmp / CONFIG_NAME).write_text(tomli_w.dumps(config), encoding="utf-8")
+            with Store(tmp / STORE_NAME, create=True) as store:
+                store.set_meta({"src_lang": src_lang, "tgt_lang": tgt_lang,
+                                "created": config["project"]["created"]})
+                store.add_corpus(documents, segments, references)
+            if p.exists():
+                p.rmdir()
+            tmp.rename(p)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return cls.open(p)
