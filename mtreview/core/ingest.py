@@ -44,6 +44,11 @@ class SourceOptions:
 
 
 # -- low-level helpers ------------------------------------------------------------------
+def doc_stem(path: Path) -> str:
+    """Document id of a file: its name up to the first dot (hawija-surrender.ar.txt)."""
+    return path.name.split(".")[0] or path.name
+
+
 def read_text(path: Path) -> str:
     """Read a file as strict UTF-8 (a leading BOM is dropped)."""
     try:
@@ -122,7 +127,7 @@ def _records_to_corpus(records: list[dict[str, Any]], path: Path,
         src = rec.get(src_col)
         if not isinstance(src, str):
             raise UserError(f"{path}: row {n}: source is not text")
-        doc = str(rec.get(doc_col) or path.stem) if doc_col else path.stem
+        doc = str(rec.get(doc_col) or doc_stem(path)) if doc_col else doc_stem(path)
         if doc not in docs:
             docs[doc] = Document(doc, len(docs))
         segments.append(Segment(seg_id, doc, 1, src))
@@ -161,7 +166,7 @@ class TextReader(SourceReader):
 
     def read(self, path: Path, opts: SourceOptions) -> Corpus:
         lines = read_lines(path)
-        doc = Document(path.stem, 0)
+        doc = Document(doc_stem(path), 0)
         return Corpus([doc], [Segment(i, doc.id, 1, ln) for i, ln in enumerate(lines, 1)])
 
 
@@ -176,7 +181,7 @@ class ArticleReader(SourceReader):
         sentences = split_article(read_text(path))
         if not sentences:
             raise UserError(f"{path}: no sentences found")
-        doc = Document(path.stem, 0)
+        doc = Document(doc_stem(path), 0)
         return Corpus([doc], [Segment(i, doc.id, s.para_id, s.text)
                               for i, s in enumerate(sentences, 1)])
 

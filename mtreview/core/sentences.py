@@ -55,8 +55,9 @@ def split_paragraph(text: str) -> list[str]:
         return []
     protected = _protected_ranges(text)
 
-    def inside(i: int) -> bool:
-        return any(a < i < b for a, b in protected)
+    def inside(i: int, j: int) -> bool:
+        # the terminator at i (with closers up to j) lies in a quotation still open at j
+        return any(a < i and j <= b for a, b in protected)
 
     out: list[str] = []
     start = 0
@@ -76,7 +77,7 @@ def split_paragraph(text: str) -> list[str]:
                           and text[i + 1].isdigit())
             is_initial = (ch == "." and i >= 1 and text[i - 1].isupper() and text[i - 1].isascii()
                           and (i < 2 or not text[i - 2].isalpha()))
-            if followed_by_space and not is_decimal and not is_initial and not inside(i):
+            if followed_by_space and not is_decimal and not is_initial and not inside(i, j):
                 sentence = text[start:j].strip()
                 if sentence:
                     out.append(sentence)

@@ -1,0 +1,1 @@
+"""The domain core: plain data, the store, projects, ingestion. Never imports a UI."""
