@@ -1,0 +1,1 @@
+"""Arabic text handling: normalisation, name variants, terminal display."""
