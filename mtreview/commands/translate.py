@@ -1,0 +1,56 @@
+"""mtreview translate: add a system translated by a Hugging Face model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "translate the project with a Hugging Face model (offline, resumable)"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR", help="project directory")
+    p.add_argument("--model", required=True, metavar="MODEL",
+                   help="a model directory, a card name in models/ (or a .toml card), "
+                        "or a hub id already in the local Hugging Face cache")
+    p.add_argument("--name", help="system name (default: the model's name)")
+    p.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
+    p.add_argument("--batch-tokens", type=int, metavar="N",
+                   help="padded source tokens x beams per batch (default: card, else "
+                        "4096 on CPU, 16384 on CUDA)")
+    p.add_argument("--beams", type=int, metavar="N", help="beam size (default: card, else 4)")
+    p.add_argument("--max-new-tokens", type=int, metavar="N",
+                   help="most tokens generated per sentence (default: card, else 256)")
+    p.add_argument("--dtype", default="auto",
+                   help="auto (bfloat16 on CUDA, float32 on CPU), float32, bfloat16, float16")
+    p.add_argument("--quantize", default="none",
+                   help="none (default) or int8: dynamic int8 Linear layers (CPU)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mtreview.core.project import Project
+    from mtreview.translate.cards import resolve_model
+
+    with Project.open(args.dir) as project:
+        spec = resolve_model(args.model, src_lang=project.src_lang, tgt_lang=project.tgt_lang)
+        from mtreview.translate.engine import translate_project
+
+        try:
+            result = translate_project(
+                project, spec, args.name, device=args.device, batch_tokens=args.batch_tokens,
+                beams=args.beams, max_new_tokens=args.max_new_tokens, dtype=args.dtype,
+                quantize=args.quantize, progress=not args.quiet)
+        except KeyboardInterrupt:
+            sys.stderr.write("\nmtreview: interrupted; finished batches are saved, run the "
+                             "same command again to resume\n")
+            raise
+        name = result.system.name
+        if result.up_to_date:
+            print(f"system {name!r} is up to date ({result.total} translations)")
+            return 0
+        rate = result.translated / result.seconds if result.seconds else 0.0
+        print(f"system {name!r}: translated {result.translated} segment(s) in "
+              f"{result.seconds:.1f}s ({rate:.1f} sent/s, "
+              f"{result.target_tokens / max(result.seconds, 1e-9):.0f} target tokens/s)")
+    return 0
