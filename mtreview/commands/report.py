@@ -1,0 +1,65 @@
+"""mtreview report: BLEU/chrF/TER with significance, human scores and agreement."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "metrics (BLEU, chrF, TER) with confidence intervals and significance, human scores"
+
+FORMAT_NAMES = ("table", "json", "markdown", "csv", "html")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR", help="project directory")
+    p.add_argument("--metrics", default="bleu,chrf",
+                   help="comma-separated: bleu, chrf, ter; 'none' for human scores only "
+                        "(default: %(default)s)")
+    p.add_argument("--baseline", metavar="SYSTEM", default=None,
+                   help="system the others are tested against (default: the first system)")
+    p.add_argument("--bootstrap", metavar="N", default="1000",
+                   help="paired bootstrap resamples; 0 disables (default: %(default)s)")
+    p.add_argument("--ar", metavar="N", default="10000",
+                   help="approximate randomisation trials; 0 disables (default: %(default)s)")
+    p.add_argument("--seed", metavar="N", default="12345",
+                   help="random seed, as sacrebleu's SACREBLEU_SEED (default: %(default)s)")
+    p.add_argument("--format", default="table",
+                   help="table, json, markdown, csv or html (default: %(default)s)")
+    p.add_argument("--output", "-o", metavar="FILE", default=None,
+                   help="write the report to FILE instead of standard output")
+
+
+def _count(name: str, text: str) -> int:
+    from mtreview.errors import UserError
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserError(f"--{name} must be a whole number ≥ 0, not {text!r}") from None
+    if value < 0:
+        raise UserError(f"--{name} must be a whole number ≥ 0, not {text!r}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mtreview.core.project import Project
+    from mtreview.errors import UserError
+    from mtreview.report.build import build_report
+    from mtreview.report.render import FORMATS
+
+    if args.format not in FORMATS:
+        raise UserError(f"unknown format {args.format!r} (known: {', '.join(FORMATS)})")
+    bootstrap, ar, seed = _count("bootstrap", args.bootstrap), _count("ar", args.ar), \
+        _count("seed", args.seed)
+    out = Path(args.output) if args.output else None
+    if out is not None and not out.parent.is_dir():
+        raise UserError(f"cannot write {out}: {out.parent} is not a directory")
+    with Project.open(args.dir) as project:
+        report = build_report(project, metrics=args.metrics, baseline=args.baseline,
+                              bootstrap=bootstrap, ar=ar, seed=seed)
+    text = FORMATS[args.format](report)
+    if out is None:
+        print(text, end="")
+    else:
+        out.write_text(text, encoding="utf-8")
+    return 0

@@ -1,0 +1,1 @@
+"""The evaluation report: ``build.build_report`` (data), ``render`` and ``html`` (formats)."""

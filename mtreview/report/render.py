@@ -1,0 +1,197 @@
+"""Report formats: FORMATS registry of render functions (table, json, markdown, csv, html)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Callable
+
+from mtreview.metrics.registry import METRICS
+from mtreview.report.build import Report
+
+
+def _f(x: float | None, width: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{x:.{width}f}"
+
+
+def _p(x: float | None) -> str:
+    return "–" if x is None else f"{x:.4f}"
+
+
+def _cell(r: Report, s: str, m: str) -> str:
+    t = r.tests[m].systems[s]
+    out = _f(t.score)
+    if t.ci is not None:
+        out += f" ±{_f(t.ci)}"
+    p = r.p_value(s, m)
+    if p is not None:
+        out += f" p={p:.3f}" + ("*" if p < 0.05 else "")
+    return out
+
+
+def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+def human_rows(r: Report) -> list[list[str]]:
+    rows = []
+    for protocol, sec in r.human.items():
+        for s in r.systems:
+            est = sec.scores.systems.get(s)
+            if not est:
+                continue
+            if protocol == "mqm":
+                e = est["mqm"]
+                rows.append([protocol, s, f"{_f(e.mean, 2)} ±{_f(e.ci, 2)}", "", str(e.n)])
+            else:
+                e, z = est["raw"], est["z"]
+                rows.append([protocol, s, f"{_f(e.mean)} ±{_f(e.ci)}",
+                             f"{_f(z.mean, 3)} ±{_f(z.ci, 3)}", str(e.n)])
+    return rows
+
+
+def agreement_rows(r: Report) -> list[list[str]]:
+    rows = []
+    for protocol, sec in r.human.items():
+        f1 = "; ".join(f"{a}/{b} {_f(f, 3)} (n={n})" for (a, b), (f, n) in sec.span_f1.items())
+        rows.append([protocol, ", ".join(sec.scores.reviewers), _f(sec.alpha, 3),
+                     str(sec.alpha_units), f1 or "–"])
+    return rows
+
+
+def correlation_rows(r: Report) -> list[list[str]]:
+    return [[protocol, c.metric, c.level, _f(c.pearson, 3), _f(c.kendall, 3), str(c.n)]
+            for protocol, sec in r.human.items() for c in sec.correlations]
+
+
+def render_table(r: Report) -> str:
+    out = [f"{r.project}: {len(r.seg_ids)} segments, {len(r.systems)} systems, "
+           f"baseline {r.baseline}"]
+    if r.metrics:
+        out.append(f"(score ±95% CI from {r.bootstrap} bootstrap resamples; p: paired "
+                   f"{'bootstrap' if r.bootstrap else 'randomisation'} vs. the baseline, "
+                   "* p<0.05)")
+        header = ["system"] + [f"{METRICS[m].label}" for m in r.metrics] + \
+                 [f"{METRICS[m].label} cl." for m in r.metrics]
+        rows = [[s] + [_cell(r, s, m) for m in r.metrics] +
+                [str(r.cluster_of(s, m) or "–") for m in r.metrics] for s in r.systems]
+        out += [""] + _grid(header, rows)
+    out += ["", "verdict"]
+    out += [f"  {s}: {r.verdict(s)}" for s in r.systems]
+    if r.human:
+        out += ["", "human scores"]
+        out += ["  " + x for x in _grid(["protocol", "system", "mean", "z", "n"], human_rows(r))]
+        out += ["", "reviewer agreement"]
+        out += ["  " + x for x in _grid(["protocol", "reviewers", "alpha", "units", "span F1"],
+                                        agreement_rows(r))]
+        if correlation_rows(r):
+            out += ["", "metric–human correlation"]
+            out += ["  " + x for x in _grid(["protocol", "metric", "level", "pearson",
+                                             "kendall", "n"], correlation_rows(r))]
+    if r.metrics:
+        out += ["", "signatures"]
+        out += [f"  {m}: {METRICS[m].name}|{sig}" for m, sig in r.signatures.items()]
+    out += [f"note: {n}" for n in r.notes]
+    return "\n".join(out) + "\n"
+
+
+def render_json(r: Report) -> str:
+    return json.dumps(r.to_dict(), ensure_ascii=False, indent=2, allow_nan=False,
+                      default=_json_default) + "\n"
+
+
+def _json_default(x):
+    return None if isinstance(x, float) and math.isnan(x) else str(x)
+
+
+def _md(header: list[str], rows: list[list[str]]) -> list[str]:
+    esc = lambda c: str(c).replace("|", "\\|")
+    return ["| " + " | ".join(map(esc, header)) + " |",
+            "|" + "|".join("---" for _ in header) + "|"] + \
+           ["| " + " | ".join(map(esc, row)) + " |" for row in rows]
+
+
+def render_markdown(r: Report) -> str:
+    out = [f"# Evaluation report: {r.project}", "",
+           f"{len(r.seg_ids)} segments, {len(r.systems)} systems, baseline **{r.baseline}**."]
+    if r.metrics:
+        out += ["", "## Automatic metrics", "",
+                f"Score ±95% CI ({r.bootstrap} paired bootstrap resamples, seed {r.seed}); "
+                f"p against the baseline (bootstrap / {r.ar} randomisation trials); "
+                "cluster as WMT (p<0.05).", ""]
+        header = ["system"]
+        for m in r.metrics:
+            header += [METRICS[m].label, "±CI", "p (bs)", "p (ar)", "cluster"]
+        rows = []
+        for s in r.systems:
+            row = [s]
+            for m in r.metrics:
+                t = r.tests[m].systems[s]
+                row += [_f(t.score, 2), _f(t.ci, 2), _p(t.p_bs), _p(t.p_ar),
+                        str(r.cluster_of(s, m) or "–")]
+            rows.append(row)
+        out += _md(header, rows)
+    out += ["", "## Verdict", ""] + [f"- **{s}**: {r.verdict(s)}" for s in r.systems]
+    if r.human:
+        out += ["", "## Human scores", ""] + _md(["protocol", "system", "mean ±CI", "z ±CI",
+                                                   "n"], human_rows(r))
+        out += ["", "## Reviewer agreement", ""] + _md(
+            ["protocol", "reviewers", "Krippendorff α", "units", "span F1"], agreement_rows(r))
+        if correlation_rows(r):
+            out += ["", "## Metric–human correlation", ""] + _md(
+                ["protocol", "metric", "level", "Pearson", "Kendall τ", "n"],
+                correlation_rows(r))
+    if r.documents and len(r.documents) > 1:
+        out += ["", "## Per document", ""]
+        header = ["document", "system"] + [METRICS[m].label for m in r.metrics]
+        out += _md(header, [[d, s] + [_f(v[m], 2) for m in r.metrics]
+                            for d, by in r.documents.items() for s, v in by.items()])
+    if r.metrics:
+        out += ["", "## Signatures", ""] + [f"- `{m}|{sig}`" for m, sig in r.signatures.items()]
+    out += [f"\n> note: {n}" for n in r.notes]
+    return "\n".join(out) + "\n"
+
+
+CSV_COLUMNS = ["section", "system", "document", "metric", "score", "mean", "ci", "p_bs",
+               "p_ar", "cluster", "n", "signature"]
+
+
+def render_csv(r: Report) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    num = lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else repr(x)
+    for s in r.systems:
+        for m in r.metrics:
+            t = r.tests[m].systems[s]
+            w.writerow(["corpus", s, "", m, num(t.score), num(t.mean), num(t.ci), num(t.p_bs),
+                        num(t.p_ar), r.cluster_of(s, m) or "", len(r.seg_ids),
+                        f"{m}|{r.signatures[m]}"])
+    for doc, by in r.documents.items():
+        for s, v in by.items():
+            for m in r.metrics:
+                w.writerow(["document", s, doc, m, num(v[m]), "", "", "", "", "", "",
+                            f"{m}|{r.signatures[m]}"])
+    for protocol, sec in r.human.items():
+        for s, est in sec.scores.systems.items():
+            for kind, e in est.items():
+                w.writerow(["human", s, "", f"{protocol}-{kind}", num(e.mean), "", num(e.ci),
+                            "", "", "", e.n, ""])
+    return buf.getvalue()
+
+
+def render_html(r: Report) -> str:
+    from mtreview.report.html import render_html as html
+    return html(r)
+
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "table": render_table, "json": render_json, "markdown": render_markdown,
+    "csv": render_csv, "html": render_html,
+}
