@@ -402,6 +402,44 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(system, metric, ref_hash, seg, h, v) for seg, h, v in rows])
 
+    # -- export (issue 8): bulk rows for mtreview.export ------------------------------
+    def export_rows(self, reviewer: str | None = None, system: str | None = None,
+                    include_unreviewed: bool = False) -> list[tuple]:
+        """Rows for the export: one per reviewed translation (and, with
+        ``include_unreviewed``, one per translation nobody — or not ``reviewer`` — reviewed).
+
+        Each row: (seg_id, doc_id, source, system, tgt, reviewer, protocol, score,
+        spans JSON, comment, start_time, end_time), ordered by segment, system position,
+        reviewer. Review columns are None on unreviewed rows.
+        """
+        join = "LEFT JOIN" if include_unreviewed else "JOIN"
+        on, where, params = "", [], []
+        if reviewer is not None:
+            on = " AND r.reviewer = ?"
+            params.append(reviewer)
+        if system is not None:
+            where.append("t.system = ?")
+            params.append(system)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        return self._query(
+            "SELECT s.id, s.doc_id, s.source, t.system, t.text, r.reviewer, r.protocol, "
+            "r.score, r.spans, r.comment, r.start_time, r.end_time "
+            "FROM translations t JOIN segments s ON s.id = t.seg_id "
+            "JOIN systems y ON y.name = t.system "
+            f"{join} reviews r ON r.seg_id = t.seg_id AND r.system = t.system{on} "
+            f"{clause} ORDER BY s.id, y.position, r.reviewer", params)
+
+    def add_reviews(self, reviews: Iterable[Review]) -> int:
+        """Insert many reviews (an import) in one transaction; an existing one is an error."""
+        rows = [(r.seg_id, r.system, r.reviewer, r.protocol, r.score,
+                 json.dumps([s.to_dict() for s in r.spans], ensure_ascii=False), r.comment,
+                 r.start_time, r.end_time, r.updated or utcnow()) for r in reviews]
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT INTO reviews(seg_id, system, reviewer, protocol, score, spans, comment, "
+                "start_time, end_time, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return len(rows)
+
 
 def _split_sql(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]

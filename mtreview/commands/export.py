@@ -1,0 +1,132 @@
+"""mtreview export: the reviews as a Hugging Face dataset or in the WMT formats."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "export reviews: a datasets dataset (hf, parquet, jsonl, csv) or WMT formats"
+
+FORMAT_NAMES = ("hf", "parquet", "jsonl", "csv", "wmt-mqm", "wmt-esa", "mt-metrics-eval")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR", help="project directory")
+    p.add_argument("out", metavar="OUT", nargs="?", default=None,
+                   help="output file or directory; without it, refresh DIR/dataset/")
+    p.add_argument("--format", dest="fmt", choices=FORMAT_NAMES, default=None,
+                   help="output format (default: from OUT's suffix — .parquet, .jsonl, "
+                        ".csv, .tsv → wmt-mqm — else hf)")
+    p.add_argument("--reviewer", metavar="NAME", default=None, help="only this reviewer")
+    p.add_argument("--system", metavar="NAME", default=None, help="only this system")
+    p.add_argument("--all", dest="include_all", action="store_true",
+                   help="also translations nobody reviewed (reviewer and score null)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing output file or non-empty directory")
+    p.add_argument("--license", default=None,
+                   help="licence id for the dataset card (default: [export] license in "
+                        "mtreview.toml, else 'unknown')")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mtreview.core.project import Project
+    from mtreview.errors import UserError
+
+    with Project.open(args.dir) as project:
+        if args.out is None:
+            return _refresh_snapshot(project, args)
+        from mtreview.export.formats import FORMATS, ExportJob, guess_format, publish
+        from mtreview.export.rows import RowFilter
+
+        out = Path(args.out)
+        fmt = FORMATS[args.fmt or guess_format(out)]
+        _check_out(project, out, fmt.is_dir, args.overwrite)
+        _check_filters(project, args)
+        licence = args.license or str(project.config.get("export", {}).get("license",
+                                                                            "unknown"))
+        job = ExportJob(project, RowFilter(args.reviewer, args.system, args.include_all),
+                        license=licence, command=_command(args))
+        if job.table().num_rows == 0:
+            raise UserError("nothing to export: no reviews match"
+                            + ("" if args.include_all else
+                               " (--all includes unreviewed translations)"))
+        import datasets
+
+        datasets.disable_progress_bars()
+        summary = publish(fmt, job, out)
+        print(f"exported {summary} to {out} ({fmt.name})")
+    return 0
+
+
+def _refresh_snapshot(project, args: argparse.Namespace) -> int:
+    from mtreview.errors import UserError
+    from mtreview.export.snapshot import write_snapshot
+
+    extra = [flag for flag, given in (("--format", args.fmt not in (None, "hf")),
+                                      ("--reviewer", args.reviewer is not None),
+                                      ("--system", args.system is not None),
+                                      ("--all", args.include_all)) if given]
+    if extra:
+        raise UserError(f"{extra[0]} needs an OUT path; `mtreview export DIR` alone "
+                        f"refreshes {project.dataset_dir} with all reviews")
+    path = write_snapshot(project)
+    n = sum(project.store.review_counts().values())
+    print(f"refreshed {path}: {n} reviews")
+    return 0
+
+
+def _check_out(project, out: Path, is_dir: bool, overwrite: bool) -> None:
+    """Refuse outputs that would destroy the project, its snapshot, or its source data."""
+    from mtreview.errors import UserError
+
+    target = out.resolve()
+    home = project.path.resolve()
+    if target == home or target in home.parents:
+        raise UserError(f"{out} would replace the project {project.path} itself")
+    snapshot = project.dataset_dir.resolve()
+    if target == snapshot or target.is_relative_to(snapshot):
+        raise UserError(f"{out} is the project's own snapshot; refresh it with "
+                        f"`mtreview export {project.path}` (no OUT)")
+    if target in (home / "store.sqlite", home / "mtreview.toml"):
+        raise UserError(f"{out} is a file of the project {project.path} itself")
+    for key in ("source", "source_path", "imported_from"):
+        src = project.store.meta().get(key)
+        if isinstance(src, str) and src and Path(src).resolve() == target:
+            raise UserError(f"{out} is the data the project was created from; "
+                            f"exporting over it is refused")
+    if not out.exists():
+        return
+    if out.is_dir() and not is_dir:
+        raise UserError(f"{out} is a directory; this format writes a file")
+    if out.is_file() and is_dir:
+        raise UserError(f"{out} is a file; this format writes a directory")
+    if out.is_dir() and not any(out.iterdir()):
+        return
+    if not overwrite:
+        what = "already exists and is not empty" if out.is_dir() else "already exists"
+        raise UserError(f"{out} {what}; use --overwrite to replace it")
+
+
+def _check_filters(project, args: argparse.Namespace) -> None:
+    from mtreview.errors import UserError
+
+    store = project.store
+    if args.system is not None and store.system(args.system) is None:
+        names = ", ".join(s.name for s in store.systems()) or "none"
+        raise UserError(f"no system {args.system!r} in {project.path} (systems: {names})")
+    if args.reviewer is not None and args.reviewer not in store.review_counts():
+        names = ", ".join(sorted(store.review_counts())) or "none yet"
+        raise UserError(f"no reviews by {args.reviewer!r} in {project.path} "
+                        f"(reviewers: {names})")
+
+
+def _command(args: argparse.Namespace) -> str:
+    parts = ["mtreview export", str(args.dir), str(args.out)]
+    if args.fmt:
+        parts.append(f"--format {args.fmt}")
+    for flag, val in (("--reviewer", args.reviewer), ("--system", args.system)):
+        if val is not None:
+            parts.append(f"{flag} {val}")
+    if args.include_all:
+        parts.append("--all")
+    return " ".join(parts)

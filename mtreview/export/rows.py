@@ -1,0 +1,114 @@
+"""Review rows built from the store as a pyarrow table, column by column.
+
+No per-row dicts: one SQL query gives the rows, the span JSON of all rows is parsed in
+one ``json.loads`` call, timestamps are parsed by one Arrow cast, and every column goes
+to Arrow in one ``pa.array`` call against the declared schema.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pyarrow as pa
+
+from mtreview.core.store import Store
+from mtreview.export.schema import arrow_schema, features
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    reviewer: str | None = None
+    system: str | None = None
+    include_unreviewed: bool = False
+
+
+def build_table(store: Store, lp: str, flt: RowFilter = RowFilter()) -> pa.Table:
+    """All review rows of ``store`` (filtered) as a table with :func:`arrow_schema`."""
+    rows = store.export_rows(flt.reviewer, flt.system, flt.include_unreviewed)
+    schema = arrow_schema()
+    if not rows:
+        return schema.empty_table()
+    (seg_ids, doc_ids, srcs, systems, tgts, reviewers, protocols, scores, spans,
+     comments, starts, ends) = zip(*rows)
+    refs = store.references()
+    first_ref = [refs[s][0] if s in refs else None for s in seg_ids]
+    provenance = {s.name: json.dumps(dict(s.provenance), ensure_ascii=False, sort_keys=True)
+                  for s in store.systems()}
+    columns: dict[str, Any] = {
+        "lp": [lp] * len(rows),
+        "doc_id": doc_ids,
+        "seg_id": seg_ids,
+        "system": systems,
+        "reviewer": reviewers,
+        "src": srcs,
+        "tgt": tgts,
+        "ref": first_ref,
+        "protocol": protocols,
+        "score": scores,
+        "error_spans": _parse_spans(spans),
+        "flags": _flags_column(store, seg_ids, systems),
+        "comment": [c or "" for c in comments],
+        "start_time": _timestamps(starts),
+        "end_time": _timestamps(ends),
+        "provenance": [provenance.get(s, "{}") for s in systems],
+    }
+    arrays = [columns[f.name] if isinstance(columns[f.name], pa.Array)
+              else pa.array(columns[f.name], type=f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def to_dataset(table: pa.Table) -> Any:
+    """A ``datasets.Dataset`` over ``table`` with the declared features."""
+    import datasets
+    from datasets.table import InMemoryTable
+
+    return datasets.Dataset(InMemoryTable(table.cast(arrow_schema())),
+                            info=datasets.DatasetInfo(features=features()))
+
+
+def _parse_spans(spans: tuple[str | None, ...]) -> list[list[dict[str, Any]]]:
+    """Parse all rows' span JSON in one call; fill the fields the schema declares."""
+    parsed = json.loads("[" + ",".join(s or "[]" for s in spans) + "]")
+    for row in parsed:
+        for sp in row:
+            sp.setdefault("category", "")
+            sp.setdefault("side", "tgt")
+            sp.setdefault("severity", "minor")
+    return parsed
+
+
+def _flags_column(store: Store, seg_ids: tuple[int, ...],
+                  systems: tuple[str, ...]) -> list[list[dict[str, Any]]]:
+    """Per row: the flags touching its segment whose system is the row's or None."""
+    by_key: dict[tuple[int, str | None], list[dict[str, Any]]] = {}
+    for f in store.flags():
+        item = {"check": f.check, "severity": f.severity, "forms": list(f.forms)}
+        for seg in f.segments:
+            by_key.setdefault((seg, f.system), []).append(item)
+    if not by_key:
+        return [[] for _ in seg_ids]
+    return [by_key.get((seg, None), []) + by_key.get((seg, sys_), [])
+            for seg, sys_ in zip(seg_ids, systems)]
+
+
+def _timestamps(values: tuple[str | None, ...]) -> pa.Array:
+    """ISO 8601 strings → timestamp[us, UTC]; one Arrow cast, per-value parse as fallback
+    (a naive time is taken as UTC)."""
+    ts_type = pa.timestamp("us", tz="UTC")
+    try:
+        return pa.array(values, type=pa.string()).cast(ts_type)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array([_parse_time(v) for v in values], type=ts_type)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t.astimezone(timezone.utc)

@@ -1,0 +1,91 @@
+"""Conventions of the WMT evaluation files, shared by the exporters and the importers.
+
+- Google/WMT MQM TSV (github.com/google/wmt-mqm-human-evaluation): header
+  ``system doc doc_id seg_id rater source target category severity``; one row per error,
+  the error span marked inline with ``<v>…</v>`` in the target (or in the source, for an
+  omission); a clean segment is one row with category and severity ``No-error``.
+- Appraise/WMT24 ESA CSV (wmt-conference/wmt24-news-systems humeval/esa_generalMT2024_*.csv,
+  written by Appraise's ``get_system_data(extended_csv=True)``): 12 columns, no header.
+- mt-metrics-eval (github.com/google-research/mt-metrics-eval): score files
+  ``SRC-TGT.NAME.LEVEL.score`` with lines ``SYSNAME SCORE``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping, Sequence
+
+MQM_COLUMNS = ("system", "doc", "doc_id", "seg_id", "rater", "source", "target",
+               "category", "severity")
+NO_ERROR = "No-error"
+
+ESA_COLUMNS = ("user_id", "system_id", "segment_id", "item_type", "source_lang",
+               "target_lang", "score", "document_id", "is_complete_document",
+               "error_spans", "start_time", "end_time")
+
+OPEN, CLOSE = "<v>", "</v>"
+_MARK = re.compile(r"</?v>")
+
+# ISO 639-1 → the ISO 639-3 codes Appraise writes (eng, deu, zho, …)
+LANG3 = {"ar": "ara", "en": "eng", "de": "deu", "cs": "ces", "zh": "zho", "ja": "jpn",
+         "ru": "rus", "uk": "ukr", "es": "spa", "fr": "fra", "hi": "hin", "is": "isl",
+         "fa": "fas", "he": "heb", "tr": "tur", "ur": "urd"}
+
+# Google's MQM weights (Freitag et al. 2021): major 5, minor 1, minor punctuation 0.1,
+# Non-translation 25, neutral 0. An MQM score is minus the weighted sum (higher is better).
+MQM_WEIGHTS = {"critical": 5.0, "major": 5.0, "minor": 1.0, "neutral": 0.0}
+
+
+def mark(text: str, start: int, end: int) -> str:
+    """``text`` with ``<v>…</v>`` around [start, end)."""
+    return text[:start] + OPEN + text[start:end] + CLOSE + text[end:]
+
+
+def unmark(text: str) -> tuple[str, tuple[int, int] | None]:
+    """Remove ``<v>``/``</v>``; return the clean text and the marked [start, end), if any."""
+    start = text.find(OPEN)
+    clean = _MARK.sub("", text)
+    if start < 0:
+        return clean, None
+    close = text.find(CLOSE, start)
+    end = (close - len(OPEN)) if close >= 0 else len(clean)
+    return clean, (start, end)
+
+
+def tsv_cell(text: str) -> str:
+    """A TSV cell without quoting: tabs and line breaks become spaces (offsets unchanged)."""
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def mqm_penalty(spans: Iterable[Mapping[str, object]]) -> float:
+    total = 0.0
+    for sp in spans:
+        sev = str(sp.get("severity", "")).lower()
+        cat = str(sp.get("category", "") or "")
+        if cat.lower().startswith("non-translation"):
+            total += 25.0
+        elif sev == "minor" and cat.lower() == "fluency/punctuation":
+            total += 0.1
+        else:
+            total += MQM_WEIGHTS.get(sev, 1.0)
+    return total
+
+
+def human_score(protocol: str | None, score: float | None,
+                spans: Sequence[Mapping[str, object]]) -> float | None:
+    """The segment score a WMT file expects: the reviewer's score, or for MQM without one,
+    minus the weighted error count."""
+    if score is not None:
+        return float(score)
+    if protocol == "mqm":
+        return -mqm_penalty(spans)
+    return None
+
+
+def lang3(code: str) -> str:
+    return LANG3.get(code.lower(), code.lower())
+
+
+def severity_label(severity: str) -> str:
+    """MQM TSV spelling: ``Major``, ``Minor``, ``Critical``, ``Neutral``."""
+    return severity[:1].upper() + severity[1:].lower() if severity else severity
