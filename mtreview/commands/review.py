@@ -1,0 +1,59 @@
+"""mtreview review: the keyboard-first review UI (Textual)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+HELP = "review translations in the terminal (scores, error spans, comments)"
+PROTOCOLS = ("esa", "da", "mqm")
+SNAPSHOT_MODULE = "mtreview.export.snapshot"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR", help="project directory")
+    p.add_argument("--reviewer", default=None,
+                   help="your name, saved with every review (default: $MTREVIEW_REVIEWER "
+                        "or the login name)")
+    p.add_argument("--protocol", choices=PROTOCOLS, default=None,
+                   help="esa (score + error spans), da (score) or mqm (categorised spans); "
+                        "default: [review] protocol of the project, else esa")
+    p.add_argument("--display", choices=("logical", "visual", "shaped"), default=None,
+                   help="how Arabic is drawn (default: [review] display, else shaped)")
+
+
+def refresh_snapshot(project) -> None:
+    """Rewrite the project's dataset snapshot when the export module is installed. The store
+    is already saved: a failure here is reported and loses nothing."""
+    from mtreview.errors import UserError
+
+    parent = SNAPSHOT_MODULE.rsplit(".", 1)[0]
+    if importlib.util.find_spec(parent) is None or importlib.util.find_spec(SNAPSHOT_MODULE) is None:
+        return
+    module = importlib.import_module(SNAPSHOT_MODULE)
+    sys.stderr.write("mtreview: refreshing the dataset snapshot…\n")
+    try:
+        module.write_snapshot(project)
+    except (OSError, ValueError, RuntimeError, UserError) as e:
+        sys.stderr.write(f"mtreview: warning: dataset snapshot not refreshed "
+                         f"(reviews are saved in the store): {e}\n")
+
+
+def open_review(project_dir, reviewer: str | None = None, protocol: str | None = None,
+                display: str | None = None) -> int:
+    """Open the review UI on a project directory and block until the reviewer quits
+    (used by `mtreview review` and `mtreview demo`)."""
+    from mtreview.core.project import Project
+    from mtreview.tui.app import create_app
+
+    with Project.open(project_dir) as project:
+        app = create_app(project, reviewer, protocol, display)
+        app.run()
+        refresh_snapshot(project)
+    return 0 if app.return_code in (None, 0) else int(app.return_code)
+
+
+def run(args: argparse.Namespace) -> int:
+    return open_review(args.dir, args.reviewer, args.protocol, args.display)

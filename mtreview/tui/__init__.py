@@ -1,0 +1,1 @@
+"""The review UI (Textual). Only `mtreview review` (and the demo) import this package."""

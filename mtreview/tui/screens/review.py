@@ -1,0 +1,332 @@
+"""The review screen: segment list, source, reference, one card per system, flags."""
+
+from __future__ import annotations
+
+import re
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from mtreview.arabic.display import MODES
+from mtreview.core.types import ErrorSpan
+from mtreview.tui.bindings import textual_bindings
+from mtreview.tui.messages import IndexLoaded, SearchDone
+from mtreview.tui.session import SCORE_PROTOCOLS, SPAN_PROTOCOLS, ReviewSession, SegmentView
+from mtreview.tui.widgets.flag_list import FlagList
+from mtreview.tui.widgets.segment_list import SegmentList
+from mtreview.tui.widgets.source_view import SourceView, TextPanel
+from mtreview.tui.widgets.translation_card import TranslationCard, review_subtitle
+
+_WORD = re.compile(r"\S+")
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD.finditer(text)] or [(0, 0)]
+
+
+class ReviewScreen(Screen):
+    BINDINGS = textual_bindings() + [Binding("escape", "cancel_prompt", show=False)]
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__()
+        self.session = session
+        self.mode = session.display
+        self.view: SegmentView | None = None
+        self.row = 0
+        self.focus_card = 0
+        self.side = "tgt"
+        self.word = self.anchor = 0
+        self.show_reference = True
+        self.prompt_kind: str | None = None
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("loading…", id="status")
+        with Horizontal(id="body"):
+            yield SegmentList(self.session, id="segments")
+            with VerticalScroll(id="main"):
+                yield SourceView("source", id="source")
+                yield TextPanel("reference", id="reference")
+                yield Vertical(id="cards")
+                yield FlagList(id="flags")
+        yield Input(id="prompt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt", Input).display = False
+        self.load_index()
+
+    @work(thread=True, exclusive=True, group="index")
+    def load_index(self) -> None:
+        self.session.load_index()
+        self.post_message(IndexLoaded())
+
+    def on_index_loaded(self, _message: IndexLoaded) -> None:
+        self.loaded = True
+        self.query_one(SegmentList).reload()
+        if not len(self.session):
+            self.query_one("#status", Static).update("this project has no segments")
+            return
+        self.show_row(self.session.first_unreviewed())
+
+    # -- showing a segment ------------------------------------------------------------
+    def show_row(self, row: int) -> None:
+        session = self.session
+        self.row = max(0, min(row, len(session) - 1))
+        self.view = session.view(session.ids[self.row])
+        self.focus_card = 0
+        self.side = "tgt"
+        self.word = self.anchor = 0
+        box = self.query_one("#cards", Vertical)
+        cards = list(box.query(TranslationCard))
+        want = len(self.view.cards)
+        if len(cards) != want:
+            box.remove_children()
+            box.mount_all(TranslationCard() for _ in range(want))
+        self.query_one(SegmentList).set_current(self.row)
+        self.paint()
+
+    def card(self):
+        if self.view is None or not self.view.cards:
+            return None
+        return self.view.cards[self.focus_card]
+
+    def selection(self) -> tuple[int, int]:
+        ws = words(self._cursor_text())
+        a, b = sorted((min(self.word, len(ws) - 1), min(self.anchor, len(ws) - 1)))
+        return ws[a][0], ws[b][1]
+
+    def _cursor_text(self) -> str:
+        if self.side == "src" or self.card() is None:
+            return self.view.segment.source if self.view else ""
+        return self.card().text
+
+    def paint(self) -> None:
+        if self.view is None:
+            return
+        view, session, card = self.view, self.session, self.card()
+        done = session.done_count()
+        self.query_one("#status", Static).update(
+            f"segment {view.segment.id} · {view.segment.doc_id} · {self.row + 1}/"
+            f"{len(session)} · {done} reviewed · {session.reviewer} · "
+            f"{session.protocol.upper()} · display {self.mode}"
+            + (" · blind" if session.blind else ""))
+        cursor = [(*self.selection(), "cursor")]
+        src_spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
+                     if s.side == "src" and s.seg_id == view.segment.id]
+        if card is not None:
+            review = session.current(view.segment.id, card.system)
+            src_spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "src"]
+        self.query_one(SourceView).show(
+            view.segment.source, self.mode, src_spans + (cursor if self.side == "src" else []),
+            title=f"source {view.segment.id}",
+            subtitle="omission cursor (o: back)" if self.side == "src" else "")
+        ref = self.query_one("#reference", TextPanel)
+        ref.display = self.show_reference and bool(view.references)
+        if ref.display:
+            ref.show("\n".join(view.references), self.mode, [], title="reference")
+        labels = {c.system: c.label for c in view.cards}
+        for i, (c, widget) in enumerate(zip(view.cards, self.query(TranslationCard))):
+            review = session._reviews.get((view.segment.id, c.system))
+            spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
+                     if s.side == "tgt" and s.system == c.system]
+            if review:
+                spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "tgt"]
+            focused = i == self.focus_card
+            if focused and self.side == "tgt":
+                spans += cursor
+            widget.set_class(focused, "-focused")
+            widget.set_class(review is not None, "-reviewed")
+            widget.show(c.text, self.mode, spans, title=c.label,
+                        subtitle=review_subtitle(review, session.protocol))
+        self.query_one(FlagList).show(view.flags, labels)
+
+    # -- navigation -------------------------------------------------------------------
+    def _go(self, row: int | None, none_message: str) -> None:
+        if not self.loaded:
+            return
+        if row is None:
+            self.notify(none_message)
+        else:
+            self.show_row(row)
+
+    def action_next_segment(self) -> None:
+        if self.loaded and self.row + 1 < len(self.session):
+            self.show_row(self.row + 1)
+
+    def action_prev_segment(self) -> None:
+        if self.loaded and self.row > 0:
+            self.show_row(self.row - 1)
+
+    def action_next_unreviewed(self) -> None:
+        self._go(self.session.next_row(self.row, self.session.is_done_row, want=False),
+                 "every segment is reviewed")
+
+    def action_next_flagged(self) -> None:
+        self._go(self.session.next_row(self.row, self.session.is_flagged_row),
+                 "no flagged segment")
+
+    def on_segment_list_picked(self, message: SegmentList.Picked) -> None:
+        self._go(message.row, "")
+
+    def _cycle_card(self, step: int) -> None:
+        if self.view and self.view.cards:
+            self.focus_card = (self.focus_card + step) % len(self.view.cards)
+            self.side = "tgt"
+            self.word = self.anchor = 0
+            self.paint()
+
+    def action_next_card(self) -> None:
+        if self.prompt_kind is None:
+            self._cycle_card(1)
+
+    def action_prev_card(self) -> None:
+        if self.prompt_kind is None:
+            self._cycle_card(-1)
+
+    # -- the word cursor and spans ----------------------------------------------------
+    def _step(self, delta: int) -> int:
+        # on the right-to-left source in a reordered mode, → moves towards the start
+        if self.side == "src" and self.mode != "logical":
+            delta = -delta
+        n = len(words(self._cursor_text()))
+        return max(0, min(n - 1, self.word + delta))
+
+    def action_word(self, delta: int) -> None:
+        self.word = self.anchor = self._step(delta)
+        self.paint()
+
+    def action_extend(self, delta: int) -> None:
+        self.word = self._step(delta)
+        self.paint()
+
+    def action_toggle_side(self) -> None:
+        self.side = "tgt" if self.side == "src" else "src"
+        self.word = self.anchor = 0
+        self.paint()
+
+    def action_mark(self, severity: str) -> None:
+        card = self.card()
+        if card is None:
+            return
+        if self.session.protocol not in SPAN_PROTOCOLS:
+            self.notify(f"{self.session.protocol.upper()} has no error spans", severity="warning")
+            return
+        start, end = self.selection()
+        seg_id, side = self.view.segment.id, self.side
+
+        def add(category: str | None) -> None:
+            if category is None and self.session.protocol == "mqm":
+                return
+            span = ErrorSpan(start, end, severity, category or "", side)
+            self.session.add_span(seg_id, card.system, span)
+            self.paint()
+
+        if self.session.protocol == "mqm":
+            from mtreview.tui.screens.category import CategoryScreen
+
+            self.app.push_screen(CategoryScreen(self.session.categories), add)
+        else:
+            add(None)
+
+    def action_delete_span(self) -> None:
+        card = self.card()
+        if card is None:
+            return
+        ws = words(self._cursor_text())
+        pos = ws[min(self.word, len(ws) - 1)][0]
+        if self.session.delete_span(self.view.segment.id, card.system, self.side, pos) is None:
+            self.notify("no span under the cursor")
+        self.paint()
+
+    # -- display ----------------------------------------------------------------------
+    def action_toggle_reference(self) -> None:
+        self.show_reference = not self.show_reference
+        self.paint()
+
+    def action_cycle_display(self) -> None:
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self.paint()
+
+    # -- scores, comments, search: the prompt line ------------------------------------
+    def _prompt(self, kind: str, placeholder: str, value: str = "",
+                restrict: str | None = None) -> None:
+        prompt = self.query_one("#prompt", Input)
+        self.prompt_kind = kind
+        prompt.restrict = restrict
+        prompt.placeholder = placeholder
+        prompt.value = value
+        prompt.display = True
+        prompt.focus()
+
+    def action_cancel_prompt(self) -> None:
+        prompt = self.query_one("#prompt", Input)
+        prompt.display = False
+        self.prompt_kind = None
+        self.set_focus(None)
+
+    def action_score(self) -> None:
+        if self.card() is None:
+            return
+        if self.session.protocol not in SCORE_PROTOCOLS:
+            self.notify("MQM has no score: press enter to save the translation as reviewed")
+            return
+        self._prompt("score", "score 0–100, then enter", restrict=r"[0-9]{0,3}")
+
+    def action_accept(self) -> None:
+        card = self.card()
+        if card is not None and self.prompt_kind is None:
+            self.session.confirm(self.view.segment.id, card.system)
+            self.paint()
+
+    def action_comment(self) -> None:
+        card = self.card()
+        if card is not None:
+            current = self.session.current(self.view.segment.id, card.system).comment
+            self._prompt("comment", f"comment on {card.label}, then enter", current)
+
+    def action_search(self) -> None:
+        if self.loaded:
+            self._prompt("search", "search source and translations, then enter")
+
+    @on(Input.Submitted, "#prompt")
+    def submitted(self, event: Input.Submitted) -> None:
+        kind, value = self.prompt_kind, event.value
+        self.action_cancel_prompt()
+        card = self.card()
+        if kind == "score" and card is not None:
+            score = float(value) if value else None
+            if score is not None and score > 100:
+                self.notify("a score is between 0 and 100", severity="error")
+                return
+            self.session.set_score(self.view.segment.id, card.system, score)
+        elif kind == "comment" and card is not None:
+            self.session.set_comment(self.view.segment.id, card.system, value.strip())
+        elif kind == "search" and value.strip():
+            self.search(value.strip(), self.row)
+        self.paint()
+
+    @work(thread=True, exclusive=True, group="search")
+    def search(self, query: str, from_row: int) -> None:
+        self.post_message(SearchDone(query, self.session.search(query, from_row)))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        self._go(message.row, f"“{message.query}” is not in the project")
+
+    # -- other screens ----------------------------------------------------------------
+    def action_help(self) -> None:
+        from mtreview.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.keymap_overrides))
+
+    def action_summary(self) -> None:
+        from mtreview.tui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen(self.session))
+
+    def action_quit(self) -> None:
+        self.app.exit()

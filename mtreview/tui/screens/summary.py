@@ -1,0 +1,77 @@
+"""The summary screen: progress per system and reviewer, score distribution."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from mtreview.core.types import Review
+from mtreview.tui.messages import SummaryReady
+from mtreview.tui.session import ReviewSession
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def histogram(scores: list[float], bins: int = 10) -> str:
+    """A one-line bar chart of scores 0–100 in ``bins`` bins."""
+    counts = Counter(min(bins - 1, int(s * bins // 100)) for s in scores)
+    top = max(counts.values(), default=0)
+    if not top:
+        return "(no scores)"
+    return "".join(BARS[round(counts.get(b, 0) / top * (len(BARS) - 1))]
+                   if counts.get(b) else " " for b in range(bins))
+
+
+def summary_text(reviews: list[Review], systems: list[str], n_segments: int) -> str:
+    lines = [f"{n_segments} segments × {len(systems)} systems", ""]
+    reviewers = sorted({r.reviewer for r in reviews})
+    width = max([len(s) for s in systems] + [8])
+    lines.append(f"{'system':<{width}}  " + "  ".join(f"{r[:12]:>12}" for r in reviewers)
+                 + "   scores 0→100")
+    for system in systems:
+        mine = [r for r in reviews if r.system == system]
+        cells = []
+        for reviewer in reviewers:
+            done = sum(1 for r in mine if r.reviewer == reviewer)
+            cells.append(f"{done:>6}/{n_segments:<5}")
+        scores = [r.score for r in mine if r.score is not None]
+        mean = f" mean {sum(scores) / len(scores):5.1f}" if scores else ""
+        lines.append(f"{system:<{width}}  " + "  ".join(cells)
+                     + f"   {histogram(scores)}{mean}")
+    return "\n".join(lines)
+
+
+class SummaryScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,S", "dismiss", "close")]
+    DEFAULT_CSS = """
+    SummaryScreen { align: center middle; }
+    SummaryScreen VerticalScroll { width: 90%; height: 70%; border: round $accent;
+                                   background: $surface; }
+    """
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = "summary"
+            yield Static("counting…", id="summary")
+
+    def on_mount(self) -> None:
+        self.count()
+
+    @work(thread=True, exclusive=True, group="summary")
+    def count(self) -> None:
+        s = self.session
+        self.post_message(SummaryReady(summary_text(s.store.reviews(), s.systems,
+                                                    s.store.count_segments())))
+
+    def on_summary_ready(self, message: SummaryReady) -> None:
+        self.query_one("#summary", Static).update(message.text)

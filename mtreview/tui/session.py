@@ -1,0 +1,210 @@
+"""The review session: what the UI shows and saves, without any UI.
+
+Holds the segment index (ids, documents, this reviewer's progress, flag counts), builds the
+view of one segment (source, references, translations in blind/shuffled order, flags, this
+reviewer's reviews) and saves every change at once through ``Store.save_review`` — one
+transaction per change, with the reviewer's name and the start and end time of the work.
+No Textual here, so it is testable without an event loop.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import random
+from array import array
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from mtreview.arabic.display import MODES
+from mtreview.core.project import DEFAULT_MQM_CATEGORIES, Project
+from mtreview.core.store import utcnow
+from mtreview.core.types import ErrorSpan, Flag, Review, Segment
+from mtreview.errors import UserError
+
+PROTOCOLS = ("esa", "da", "mqm")
+SPAN_PROTOCOLS = ("esa", "mqm")  # protocols that mark error spans
+SCORE_PROTOCOLS = ("esa", "da")  # protocols with a 0–100 score
+
+
+@dataclass(frozen=True)
+class Card:
+    """One system's translation of the current segment, as the reviewer sees it."""
+
+    system: str
+    label: str  # the system name, or "System A" in blind review
+    text: str
+    review: Review | None
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    segment: Segment
+    references: tuple[str, ...]
+    cards: tuple[Card, ...]
+    flags: tuple[Flag, ...]
+
+
+def blind_order(systems: list[str], seg_id: int, reviewer: str) -> list[str]:
+    """The systems shuffled, deterministically per segment and reviewer."""
+    seed = hashlib.sha256(f"{seg_id}\0{reviewer}".encode()).digest()
+    order = list(systems)
+    random.Random(seed).shuffle(order)
+    return order
+
+
+class ReviewSession:
+    def __init__(self, project: Project, reviewer: str, protocol: str | None = None,
+                 display: str | None = None, clock: Callable[[], str] = utcnow):
+        config = project.review_config()
+        self.project = project
+        self.store = project.store
+        self.reviewer = (reviewer or "").strip()
+        if not self.reviewer:
+            raise UserError("the reviewer name is empty (give --reviewer NAME)")
+        self.protocol = (protocol or config.get("protocol") or "esa").lower()
+        if self.protocol not in PROTOCOLS:
+            raise UserError(f"unknown review protocol {self.protocol!r} "
+                            f"(choose from {', '.join(PROTOCOLS)})")
+        self.display = display or config.get("display") or "shaped"
+        if self.display not in MODES:
+            raise UserError(f"unknown display mode {self.display!r} in the project config "
+                            f"(choose from {', '.join(MODES)})")
+        self.blind = bool(config.get("blind", False))
+        self.shuffle = bool(config.get("shuffle", False))
+        cats = project.config.get("mqm", {}).get("categories") or DEFAULT_MQM_CATEGORIES
+        self.categories = [str(c) for c in cats]
+        self.clock = clock
+        self.systems = [s.name for s in self.store.systems()]
+        self.ids = array("q")
+        self.docs: list[str] = []
+        self.reviewed: dict[int, int] = {}
+        self.flag_counts: dict[int, int] = {}
+        self.references: dict[int, list[str]] = {}
+        self._started: dict[tuple[int, str], str] = {}
+        self._reviews: dict[tuple[int, str], Review] = {}
+        self._texts: dict[int, str] | None = None
+
+    # -- the index (slow on big projects: load it in a worker) ---------------------------
+    def load_index(self) -> None:
+        segments = self.store.segments()
+        self.ids = array("q", (s.id for s in segments))
+        self.docs = [s.doc_id for s in segments]
+        self.reviewed = self.store.reviewed_segments(self.reviewer)
+        self.flag_counts = self.store.flag_counts()
+        self.references = self.store.references()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row(self, i: int) -> int:
+        """The list row of a segment id (its position in id order)."""
+        j = bisect.bisect_left(self.ids, i)
+        return j if j < len(self.ids) and self.ids[j] == i else -1
+
+    def is_done(self, seg_id: int) -> bool:
+        return self.reviewed.get(seg_id, 0) >= max(1, len(self.systems))
+
+    def first_unreviewed(self) -> int:
+        """Row of the first segment not fully reviewed by this reviewer (0 when all are)."""
+        return self.next_row(-1, self.is_done_row, want=False, wrap=False) or 0
+
+    def is_done_row(self, row: int) -> bool:
+        return self.is_done(self.ids[row])
+
+    def next_row(self, row: int, test: Callable[[int], bool], want: bool = True,
+                 wrap: bool = True, step: int = 1) -> int | None:
+        """The next row after ``row`` where ``test(row) == want`` (wrapping around)."""
+        n = len(self.ids)
+        for k in range(1, n + 1):
+            r = row + k * step
+            if not wrap and not 0 <= r < n:
+                return None
+            r %= n
+            if test(r) == want:
+                return r
+        return None
+
+    def done_count(self) -> int:
+        return sum(1 for n in self.reviewed.values() if n >= max(1, len(self.systems)))
+
+    def search(self, query: str, from_row: int) -> int | None:
+        """The next row after ``from_row`` whose source or a translation contains
+        ``query`` (case-insensitive), wrapping around. Slow on big projects: run in a worker."""
+        if self._texts is None:
+            texts: dict[int, list[str]] = {s.id: [s.source] for s in self.store.segments()}
+            for name in self.systems:
+                for seg_id, text in self.store.translations(name).items():
+                    texts.setdefault(seg_id, []).append(text)
+            self._texts = {k: "\n".join(v).casefold() for k, v in texts.items()}
+        needle = query.casefold()
+        return self.next_row(from_row, lambda r: needle in self._texts.get(self.ids[r], ""))
+
+    def is_flagged_row(self, row: int) -> bool:
+        return self.flag_counts.get(self.ids[row], 0) > 0
+
+    # -- one segment ------------------------------------------------------------------
+    def view(self, seg_id: int) -> SegmentView:
+        segment = self.store.segment(seg_id)
+        if segment is None:
+            raise UserError(f"segment {seg_id} is not in the project")
+        texts = self.store.translations_of(seg_id)
+        names = [s for s in self.systems if s in texts]
+        if self.shuffle:
+            names = blind_order(names, seg_id, self.reviewer)
+        reviews = {r.system: r for r in self.store.reviews(reviewer=self.reviewer,
+                                                              seg_id=seg_id)}
+        now = self.clock()
+        cards = []
+        for k, name in enumerate(names):
+            self._started.setdefault((seg_id, name), now)
+            if name in reviews:
+                self._reviews[(seg_id, name)] = reviews[name]
+            label = f"System {chr(ord('A') + k)}" if self.blind else name
+            cards.append(Card(name, label, texts[name], reviews.get(name)))
+        refs = tuple(self.references.get(seg_id, ()))
+        return SegmentView(segment, refs, tuple(cards), tuple(self.store.flags(seg_id)))
+
+    # -- saving -----------------------------------------------------------------------
+    def current(self, seg_id: int, system: str) -> Review:
+        return self._reviews.get((seg_id, system)) or Review(
+            seg_id, system, self.reviewer, self.protocol)
+
+    def _save(self, review: Review) -> Review:
+        now = self.clock()
+        start = self._started.setdefault((review.seg_id, review.system), now)
+        review = replace(review, reviewer=self.reviewer, protocol=self.protocol,
+                         start_time=review.start_time or start, end_time=now, updated=now)
+        self.store.save_review(review)  # one transaction
+        key = (review.seg_id, review.system)
+        if key not in self._reviews:
+            self.reviewed[review.seg_id] = self.reviewed.get(review.seg_id, 0) + 1
+        self._reviews[key] = review
+        return review
+
+    def set_score(self, seg_id: int, system: str, score: float | None) -> Review:
+        if score is not None and not 0 <= score <= 100:
+            raise ValueError("a score is between 0 and 100")
+        return self._save(replace(self.current(seg_id, system), score=score))
+
+    def confirm(self, seg_id: int, system: str) -> Review:
+        """Save the review as it is (e.g. MQM with no errors)."""
+        return self._save(self.current(seg_id, system))
+
+    def set_comment(self, seg_id: int, system: str, comment: str) -> Review:
+        return self._save(replace(self.current(seg_id, system), comment=comment))
+
+    def add_span(self, seg_id: int, system: str, span: ErrorSpan) -> Review:
+        review = self.current(seg_id, system)
+        kept = tuple(s for s in review.spans
+                     if not (s.side == span.side and s.start == span.start and s.end == span.end))
+        spans = tuple(sorted(kept + (span,), key=lambda s: (s.side, s.start, s.end)))
+        return self._save(replace(review, spans=spans))
+
+    def delete_span(self, seg_id: int, system: str, side: str, pos: int) -> Review | None:
+        """Delete the span of ``side`` covering character ``pos`` (None: there is none)."""
+        review = self.current(seg_id, system)
+        kept = tuple(s for s in review.spans if not (s.side == side and s.start <= pos < s.end))
+        if len(kept) == len(review.spans):
+            return None
+        return self._save(replace(review, spans=kept))

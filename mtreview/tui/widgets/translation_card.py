@@ -1,0 +1,28 @@
+"""One card per system translation: label, score, marked spans, comment."""
+
+from __future__ import annotations
+
+from mtreview.core.types import Review
+from mtreview.tui.widgets.source_view import TextPanel
+
+
+def review_subtitle(review: Review | None, protocol: str) -> str:
+    if review is None:
+        return "not reviewed"
+    parts = []
+    if protocol != "mqm":
+        parts.append("score —" if review.score is None else f"score {review.score:g}")
+    minor = sum(1 for s in review.spans if s.severity == "minor")
+    major = sum(1 for s in review.spans if s.severity != "minor")
+    if protocol != "da":
+        parts.append(f"{minor} minor, {major} major")
+    if review.comment:
+        parts.append(f"“{review.comment[:40]}”")
+    return " · ".join(parts) or "reviewed"
+
+
+class TranslationCard(TextPanel):
+    DEFAULT_CSS = """
+    TranslationCard.-reviewed { border: round $success; }
+    TranslationCard.-focused { border: double $accent; }
+    """
