@@ -202,9 +202,11 @@ class ReviewSession:
         return self._save(replace(review, spans=spans))
 
     def delete_span(self, seg_id: int, system: str, side: str, pos: int) -> Review | None:
-        """Delete the span of ``side`` covering character ``pos`` (None: there is none)."""
+        """Delete the shortest span of ``side`` covering character ``pos`` (None: none does)."""
         review = self.current(seg_id, system)
-        kept = tuple(s for s in review.spans if not (s.side == side and s.start <= pos < s.end))
-        if len(kept) == len(review.spans):
+        covering = [s for s in review.spans if s.side == side and s.start <= pos < s.end]
+        if not covering:
             return None
+        victim = min(covering, key=lambda s: s.end - s.start)
+        kept = tuple(s for s in review.spans if s is not victim)
         return self._save(replace(review, spans=kept))

@@ -1,0 +1,254 @@
+"""Pilot tests: press keys in the real app, then look at the store and at the screen."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from mtreview.core.project import Project
+from mtreview.core.types import Flag, SpanRef
+from mtreview.tui.app import create_app
+from mtreview.tui.widgets.translation_card import TranslationCard
+
+from .conftest import SYSTEMS, build_project, drive, rendered
+
+
+def reviews(path, **kw):
+    with Project.open(path) as p:
+        return p.store.reviews(**kw)
+
+
+def texts(path, seg_id):
+    with Project.open(path) as p:
+        return p.store.translations_of(seg_id), p.store.segment(seg_id).source
+
+
+def test_score_with_keys_is_saved_at_once(project_dir):
+    app = create_app(project_dir, reviewer="alice")
+
+    async def steps(pilot):
+        await pilot.press("s", "8", "5", "enter")
+        await pilot.pause()
+        saved = reviews(project_dir)  # read by another connection while the app runs
+        assert "score 85" in rendered(pilot.app)
+        await pilot.press("tab", "s", "4", "0", "enter")
+        await pilot.pause()
+        return saved
+
+    saved_while_open = drive(app, steps)
+    assert [(r.seg_id, r.system, r.score) for r in saved_while_open] == [(1, SYSTEMS[0], 85.0)]
+    by_system = {r.system: r for r in reviews(project_dir)}
+    assert by_system[SYSTEMS[1]].score == 40.0
+    for r in by_system.values():
+        assert r.reviewer == "alice" and r.protocol == "esa"
+        assert datetime.fromisoformat(r.start_time) <= datetime.fromisoformat(r.end_time)
+
+
+def test_mark_and_delete_spans_with_the_word_cursor(project_dir):
+    app = create_app(project_dir, reviewer="bob")
+    translations, source = texts(project_dir, 1)
+    words = re.findall(r"\S+", translations[SYSTEMS[0]])
+    src_words = [m.span() for m in re.finditer(r"\S+", source)]
+
+    async def steps(pilot):
+        await pilot.press("right", "shift+right", "M")  # words 2–3: major
+        await pilot.press("left", "left", "m")  # word 1: minor
+        await pilot.pause()
+        first = reviews(project_dir)[0].spans
+        await pilot.press("x")  # delete the minor span under the cursor
+        await pilot.press("o", "m")  # omission: the first logical word of the source
+        await pilot.pause()
+        return first
+
+    first = drive(app, steps)
+    text = translations[SYSTEMS[0]]
+    assert sorted((text[s.start:s.end], s.severity) for s in first) == sorted(
+        [(" ".join(words[1:3]), "major"), (words[0], "minor")])
+    (review,) = reviews(project_dir)
+    assert [(s.side, s.severity) for s in review.spans] == [("src", "minor"), ("tgt", "major")]
+    src_span = review.spans[0]
+    assert (src_span.start, src_span.end) == src_words[0]
+
+
+def test_flags_are_listed_highlighted_and_f_jumps_to_them(project_dir):
+    translations, _ = texts(project_dir, 7)
+    target = translations[SYSTEMS[1]]
+    word = re.search(r"\S+", target).span()
+    with Project.open(project_dir) as p:
+        p.store.replace_flags("t1", [Flag(
+            "numbers", "major", SYSTEMS[1], (7,), ("x",), "a number is missing",
+            (SpanRef(7, "tgt", word[0], word[1], SYSTEMS[1]),))])
+    app = create_app(project_dir, reviewer="carol")
+
+    async def steps(pilot):
+        await pilot.press("f")
+        await pilot.pause()
+        screen = pilot.app.review_screen
+        card = list(screen.query(TranslationCard))[1]
+        return screen.view.segment.id, rendered(pilot.app), card.render()
+
+    seg_id, screen_text, card_text = drive(app, steps)
+    assert seg_id == 7
+    assert "a number is missing" in screen_text and "numbers" in screen_text
+    assert "⚑1" in screen_text  # the segment list counts the flag
+    underlined = [(s.start, s.end) for s in card_text.spans if s.style.underline]
+    assert underlined and target[word[0]:word[1]] in card_text.plain
+    start = card_text.plain.index(target[word[0]:word[1]])
+    assert any(a <= start and start + word[1] - word[0] <= b for a, b in underlined)
+
+
+def test_navigation_and_reopen_resumes_at_first_unreviewed(project_dir):
+    app = create_app(project_dir, reviewer="dan")
+
+    async def steps(pilot):
+        for _ in range(2):  # review every system of segments 1 and 2
+            for _ in SYSTEMS:
+                await pilot.press("enter", "tab")
+            await pilot.press("n")
+        await pilot.press("n", "n", "p")
+        await pilot.pause()
+        at = pilot.app.review_screen.view.segment.id
+        await pilot.press("q")
+        return at
+
+    assert drive(app, steps) == 4
+    assert {(r.seg_id, r.system) for r in reviews(project_dir, reviewer="dan")} == {
+        (s, n) for s in (1, 2) for n in SYSTEMS}
+
+    again = create_app(project_dir, reviewer="dan")
+
+    async def reopen(pilot):
+        first = pilot.app.review_screen.view.segment.id
+        await pilot.press("p", "p", "N")
+        return first, pilot.app.review_screen.view.segment.id
+
+    assert drive(again, reopen) == (3, 3)
+    other = create_app(project_dir, reviewer="erin")  # progress is per reviewer
+
+    async def fresh(pilot):
+        return pilot.app.review_screen.view.segment.id
+
+    assert drive(other, fresh) == 1
+
+
+def test_blind_review_hides_names_and_shuffles_per_segment(tmp_path, madar):
+    path = build_project(tmp_path / "blind", madar, n=12,
+                         extra_config={"review": {"blind": True, "shuffle": True}})
+
+    def orders(reviewer):
+        app = create_app(path, reviewer=reviewer)
+
+        async def steps(pilot):
+            seen = []
+            for _ in range(12):
+                screen = pilot.app.review_screen
+                seen.append(tuple(c.system for c in screen.view.cards))
+                shown = rendered(pilot.app)
+                assert "System A" in shown and "System C" in shown
+                assert not any(name in shown for name in SYSTEMS)
+                await pilot.press("n")
+            return seen
+
+        return drive(app, steps)
+
+    first = orders("fay")
+    assert len(set(first)) > 1  # the order changes from segment to segment
+    assert orders("fay") == first  # … and is the same when the reviewer comes back
+    assert orders("gus") != first  # … and differs between reviewers
+    assert all(sorted(o) == sorted(SYSTEMS) for o in first)
+
+
+def test_protocols_da_and_mqm(project_dir):
+    da = create_app(project_dir, reviewer="hal", protocol="da")
+
+    async def da_steps(pilot):
+        await pilot.press("m", "s", "7", "0", "enter")
+        await pilot.pause()
+
+    drive(da, da_steps)
+    (r,) = reviews(project_dir, reviewer="hal")
+    assert (r.protocol, r.score, r.spans) == ("da", 70.0, ())
+
+    with Project.open(project_dir) as p:
+        categories = p.config["mqm"]["categories"]
+    mqm = create_app(project_dir, reviewer="ivy", protocol="mqm")
+
+    async def mqm_steps(pilot):
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+
+    drive(mqm, mqm_steps)
+    (r,) = reviews(project_dir, reviewer="ivy")
+    assert r.protocol == "mqm" and r.score is None
+    assert [(s.severity, s.category) for s in r.spans] == [("major", categories[1])]
+
+
+def test_comment_search_display_mode_help_and_summary(project_dir):
+    translations, _ = texts(project_dir, 9)
+    needle = max(re.findall(r"[A-Za-z]{5,}", translations[SYSTEMS[2]]), key=len)
+    _, source = texts(project_dir, 1)
+    app = create_app(project_dir, reviewer="jo")
+
+    async def steps(pilot):
+        out = {}
+        await pilot.press("c", *"fine", "enter")
+        await pilot.pause()
+        out["shaped"] = rendered(pilot.app)
+        await pilot.press("d")  # shaped → logical
+        await pilot.pause()
+        out["logical"] = rendered(pilot.app)
+        await pilot.press("r")
+        await pilot.pause()
+        out["no_ref"] = rendered(pilot.app)
+        await pilot.press("slash", *needle, "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if pilot.app.review_screen.view.segment.id != 1:
+                break
+        out["found"] = pilot.app.review_screen.view.segment.id
+        await pilot.press("question_mark")
+        await pilot.pause()
+        out["help"] = rendered(pilot.app)
+        await pilot.press("escape", "S")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "counting" not in rendered(pilot.app):
+                break
+        out["summary"] = rendered(pilot.app)
+        return out
+
+    out = drive(app, steps)
+    assert reviews(project_dir, reviewer="jo")[0].comment == "fine"
+    assert "“fine”" in out["shaped"]
+    first_word = source.split()[0]
+    assert first_word not in out["shaped"]  # shaped: joined forms, not the stored letters
+    assert first_word in out["logical"]
+    assert "reference" in out["logical"] and "reference" not in out["no_ref"]
+    assert out["found"] <= 9 and needle.lower() in " ".join(
+        texts(project_dir, out["found"])[0].values()).lower()
+    assert "next unreviewed segment" in out["help"] and "question_mark" in out["help"]
+    assert "30 segments × 3 systems" in out["summary"]
+    assert "1/30" in out["summary"]
+
+
+def test_keymap_file_remaps_keys(project_dir, tmp_path, monkeypatch):
+    keys = tmp_path / "keys.toml"
+    keys.write_text('[keys]\nnext_segment = "j"\nquit = "ctrl+q"\n', encoding="utf-8")
+    monkeypatch.setenv("MTREVIEW_KEYMAP", str(keys))
+    app = create_app(project_dir, reviewer="kim")
+
+    async def steps(pilot):
+        await pilot.press("n")  # no longer bound
+        await pilot.pause()
+        after_n = pilot.app.review_screen.view.segment.id
+        await pilot.press("j", "j")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        return after_n, pilot.app.review_screen.view.segment.id, rendered(pilot.app)
+
+    after_n, after_j, help_text = drive(app, steps)
+    assert (after_n, after_j) == (1, 3)
+    assert re.search(r"\bj\s+next segment", help_text)
