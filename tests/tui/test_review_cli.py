@@ -1,0 +1,196 @@
+"""`mtreview review` as a program: bad inputs, two reviewers at once, and the real app in
+tmux (what a terminal really shows)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from arabic_reshaper import ArabicReshaper
+from bidi import get_display
+
+from mtreview import paths
+from mtreview.core import ingest
+from mtreview.core.project import Project
+
+from .conftest import SYSTEMS
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_not_a_project_is_one_line_and_exit_2(cli, tmp_path):
+    r = cli("review", tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "not an mtreview project" in r.stderr
+
+
+def test_bad_inputs_change_nothing(cli, project_dir, tmp_path):
+    before = (project_dir / "store.sqlite").read_bytes()
+    r = cli("review", project_dir, "--protocol", "bleu")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "invalid choice" in r.stderr
+    r = cli("review", project_dir, "--reviewer", "  ")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "reviewer" in r.stderr
+    keys = tmp_path / "keys.toml"
+    keys.write_text('[keys]\nnext_sgement = "j"\n', encoding="utf-8")
+    r = cli("review", project_dir, "--reviewer", "x", env={"MTREVIEW_KEYMAP": str(keys)})
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "next_sgement" in r.stderr
+    config = project_dir / "mtreview.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'protocol = "esa"', 'protocol = "rank"'), encoding="utf-8")
+    r = cli("review", project_dir, "--reviewer", "x")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "'rank'" in r.stderr
+    assert (project_dir / "store.sqlite").read_bytes() == before
+
+
+WRITER = r"""
+import sys, time
+from pathlib import Path
+from mtreview.core.project import Project
+from mtreview.core.types import ErrorSpan
+from mtreview.tui.session import ReviewSession
+path, reviewer, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+with Project.open(path) as project:
+    session = ReviewSession(project, reviewer)
+    session.load_index()
+    while not go.exists():
+        time.sleep(0.01)
+    for seg_id in session.ids:
+        view = session.view(seg_id)
+        for card in view.cards:
+            session.set_score(seg_id, card.system, (seg_id * 7) % 101)
+            session.add_span(seg_id, card.system, ErrorSpan(0, 1, "minor"))
+            session.set_comment(seg_id, card.system, reviewer)
+"""
+
+
+def test_two_reviewers_in_two_processes_lose_nothing(project_dir, tmp_path):
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(project_dir), who, str(go)],
+                              stderr=subprocess.PIPE, text=True) for who in ("ana", "ben")]
+    time.sleep(0.5)
+    go.touch()
+    for p in procs:
+        assert p.wait(timeout=300) == 0, p.stderr.read()
+    with Project.open(project_dir) as project:
+        rows = project.store.reviews()
+        n = project.store.count_segments()
+    assert len(rows) == 2 * n * len(SYSTEMS)
+    for r in rows:
+        assert r.score == (r.seg_id * 7) % 101 and r.comment == r.reviewer
+        assert len(r.spans) == 1 and r.start_time <= r.end_time
+
+
+# -- the real app in a real terminal (tmux) ----------------------------------------------
+class Tmux:
+    def __init__(self, tmp: Path, width: int = 150, height: int = 45):
+        if shutil.which("tmux") is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("tmux is missing (.ci/run installs it)")
+            pytest.skip("tmux is not installed")
+        self.socket = str(tmp / "tmux.sock")
+        self.size = (width, height)
+        self.env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+                    "TERM": "xterm-256color"}
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-u", "-S", self.socket, *args], env=self.env,
+                              capture_output=True, text=True, timeout=30).stdout
+
+    def start(self, command: str) -> None:
+        self.tmux("new-session", "-d", "-s", "t", "-x", str(self.size[0]),
+                  "-y", str(self.size[1]), command)
+
+    def capture(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        end = time.time() + timeout
+        while time.time() < end:
+            screen = self.capture()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared:\n{self.capture()}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "t", key)
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def review_command(project: Path, done: Path, *extra: str) -> str:
+    args = " ".join([sys.executable, "-m", "mtreview", "review", str(project), *extra])
+    return f"cd {REPO} && {args}; echo $? > {done}"
+
+
+def wait_exit(done: Path, timeout: float = 120) -> int:
+    end = time.time() + timeout
+    while time.time() < end:
+        if done.exists() and done.read_text().strip():
+            return int(done.read_text())
+        time.sleep(0.2)
+    raise AssertionError("mtreview review did not exit")
+
+
+def test_tmux_smoke_score_with_keys_then_quit(project_dir, tmp_path):
+    term = Tmux(tmp_path)
+    done = tmp_path / "rc"
+    try:
+        term.start(review_command(project_dir, done, "--reviewer", "tmux"))
+        term.wait_for("segment 1 ·")
+        term.keys("Tab", "s", "7", "5", "Enter")
+        term.wait_for("score 75")
+        term.keys("q")
+        assert wait_exit(done) == 0
+    finally:
+        term.close()
+    with Project.open(project_dir) as project:
+        (r,) = project.store.reviews(reviewer="tmux")
+    assert (r.seg_id, r.system, r.score) == (1, SYSTEMS[1], 75.0)
+
+
+def is_form(ch: str) -> bool:  # Arabic presentation forms: a joined or isolated glyph
+    return "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff"
+
+
+def is_letter(ch: str) -> bool:  # stored Arabic letters (logical, unshaped)
+    return "\u0621" <= ch <= "\u064a"
+
+
+def test_tmux_sample_article_reads_right_to_left_with_joined_letters(tmp_path):
+    corpus = ingest.read_source(paths.SAMPLE_SOURCE, ingest.SourceOptions(split_sentences=True))
+    refs = ingest.read_reference_file(paths.SAMPLE_REFERENCE, corpus.segments, 0)
+    Project.create(tmp_path / "sample", corpus.documents, corpus.segments, refs).close()
+    first = corpus.segments[0].source
+    term = Tmux(tmp_path, width=120)
+    done = tmp_path / "rc"
+    try:
+        term.start(review_command(tmp_path / "sample", done, "--reviewer", "r",
+                                  "--display", "shaped"))
+        screen = term.wait_for("source 1")
+        term.keys("q")
+        assert wait_exit(done) == 0
+    finally:
+        term.close()
+    print(screen)  # look at it: pytest -s
+    arabic = [line for line in screen.splitlines() if any(is_form(c) for c in line)]
+    assert arabic, screen
+    assert not any(is_letter(c) for line in arabic for c in line)  # every letter is shaped
+    # right to left: the sentence's first word (shaped and reordered by the libraries
+    # themselves) ends the first line, at the right edge of the panel
+    reshaper = ArabicReshaper({"delete_harakat": False, "ARABIC LIGATURE ALLAH": False})
+    word = first.split()[0]
+    expected = get_display(reshaper.reshape(word), base_dir="R")
+    assert arabic[0].rstrip().rstrip("│║").rstrip().endswith(expected), arabic[0]
+    # and the second word sits to its left
+    second = get_display(reshaper.reshape(first.split()[1]), base_dir="R")
+    line = arabic[0]
+    assert line.rindex(second) < line.rindex(expected)
