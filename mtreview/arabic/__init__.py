@@ -1,1 +1,2 @@
-"""Arabic text handling: normalisation, name variants, terminal display."""
+"""Arabic text handling: normalisation (normalize), name mentions and variants (names),
+terminal display (display). Pure functions; no UI, no I/O."""

@@ -1,0 +1,333 @@
+"""Proper-name mentions in Arabic text and their variant groups, without NER.
+
+A word is taken as a name (precision first) when one of these holds:
+
+* **context**: it follows a quoting verb or a title (قال، أضاف، الرئيس، زعيم، الشيخ …), or it
+  is an ``ال``-nisba (الهاشمي، البغدادي) right after another name;
+* **kunya / compound**: أبو، أم، ابن، بن، عبد + the next word form one name (أبو بكر);
+* **alignment**: its consonant skeleton, transliterated (:func:`arabic_keys`), equals the
+  skeleton of a capitalised word of an English side of the same segment (a reference or a
+  system output, :func:`latin_key`): هاشيمي ↔ Hashimi, الحويجة ↔ Hawija.
+
+Function words, common words after quoting verbs and demonym adjectives (عراقي، كردي) are
+never names. Once a stem is known as a name, its other occurrences count too.
+
+Variant groups (:func:`group_stems`): unique normalised stems are blocked by their
+:func:`~mtreview.arabic.normalize.skeleton`; inside a block, ``rapidfuzz.process.cdist``
+with the Indel distance finds pairs one insertion apart, and
+:func:`~mtreview.arabic.normalize.is_vowel_variant` plus a list of look-alike names that
+are different names (هشام/هاشم, سلمان/سليمان …) decide. Orthographic variants (أ/ا, ى/ي,
+ة/ه, diacritics) share one normalised stem and need no fuzzy step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from mtreview.arabic.normalize import (
+    ARABIC_WORD_RE, Analysis, analyse, is_vowel_variant, normalize, skeleton, split_clitics,
+    strip_diacritics,
+)
+
+# words after which a person's (or a place's) name follows; normalised, without و/ف
+TRIGGERS = frozenset(normalize(w) for w in """
+قال قالت يقول تقول أضاف أضافت وأضاف أكد أكدت صرح صرحت أوضح أوضحت أعلن أعلنت ذكر ذكرت
+الرئيس الرئيسة رئيس زعيم الزعيم السيد السيدة الشيخ الشيخة الأمير الأميرة الملك الملكة
+الوزير الوزيرة وزير النائب الخبير الخبيرة المحلل الباحث الكاتب الصحفي الدكتور الدكتورة
+العقيد اللواء العميد الجنرال المقدم الرائد النقيب المدرب اللاعب الفنان الفنانة المطرب
+الإمام المرشد القائد الحاكم المحافظ السفير البابا مدينة بلدة قرية ولاية محافظة إقليم
+""".split())
+
+# compound-name heads: the head and the next word are one name
+COMPOUND_HEADS = frozenset(normalize(w) for w in "أبو أبي ابن بن بنت عبد".split())
+
+STOPWORDS = frozenset(normalize(w) for w in """
+في فى من إلى الى على عن مع عند حتى بين بعد قبل خلال منذ حول ضد دون نحو لدى لدي تحت فوق أمام
+امام وراء عبر إن أن ان إنه أنه انه إنها أنها انها لكن لكنه لكن كما لأن لان هذا هذه ذلك تلك هؤلاء
+التي الذي الذين اللذين اللتين ما ماذا لماذا متى أين كيف هل لا لم لن قد كان كانت يكون تكون
+كانوا ليس ليست هو هي هم هن نحن أنا انا أنت انت له لها لهم به بها بهم فيه فيها منه منها عليه
+عليها إليه اليه ايضا أيضا كل بعض غير جميع عدة عدد أكثر اكثر أقل اقل أول اول آخر اخر الآخر الاخر
+اليوم أمس امس غدا الآن الان يوم عام العام سنة السنة شهر الشهر الأسبوع الاسبوع مساء صباح
+المسؤول المسؤولة مسؤول مسؤولون المسؤولين المتحدث متحدث مصدر مصادر المصدر بيان البيان
+إنه تقرير التقرير الحكومة حكومة الجيش جيش القوات قوات الشرطة المجلس مجلس الرئاسة الوزراء
+وزارة الوزارة الدولة دولة الولايات المتحدة الأمم الشعب الناس رجل رجال امرأة نساء أطفال الأطفال
+وكالة الوكالة صحيفة الصحيفة لرويترز للصحفيين للصحافة للتلفزيون للوكالة أمني الأمني امني الامني
+المسلحين المسلحون المقاتلين مقاتلي مقاتلين الجماعة جماعة تنظيم التنظيم الخبراء خبير
+شهود سكان مسؤولون ناشطون مراسل مراسلنا نعم شكرا شكراً من فضلك لو إذا اذا ثم أو او أم بل إلا الا سوف يجب يمكن وفق وفقا حسب
+""".split())
+
+# demonym / relational adjectives: capitalised in English but not names
+DEMONYMS = frozenset(normalize(w) for w in """
+عراقي سوري كردي أمريكي امريكي أميركي اميركي إيراني ايراني روسي تركي عربي إسلامي اسلامي مصري
+سعودي لبناني فلسطيني إسرائيلي اسرائيلي أردني اردني يمني ليبي تونسي مغربي جزائري سوداني قطري
+كويتي إماراتي اماراتي بحريني عماني بريطاني فرنسي ألماني الماني إيطالي ايطالي إسباني صيني ياباني
+هندي باكستاني أفغاني افغاني أوروبي اوروبي أفريقي افريقي آسيوي غربي شرقي شمالي جنوبي دولي وطني
+شيعي سني مسيحي يهودي مسلم إنجليزي انجليزي كندي أسترالي استرالي تركماني أمازيغي
+""".split())
+
+# look-alike names that are different names (normalised, unordered pairs)
+DISTINCT = frozenset(frozenset((normalize(a), normalize(b))) for a, b in (
+    ("هشام", "هاشم"), ("محمد", "محمود"), ("عمر", "عمرو"), ("سعد", "سعيد"), ("سلمان", "سليمان"),
+    ("حامد", "حميد"), ("حمد", "حامد"), ("حسن", "حسين"), ("حسان", "حسين"), ("سعود", "سعد"),
+    ("عثمان", "عثيمان"), ("مسعود", "مسعد"), ("كريم", "كريمة"), ("جميل", "جميلة"), ("نور", "نوري"),
+    ("فاطمة", "فاطيمة"), ("سالم", "سليم"), ("ماجد", "مجيد"), ("راشد", "رشيد"), ("ناصر", "نصير"),
+    ("عادل", "عدلي"), ("زياد", "زيد"), ("علي", "عالي"), ("جمال", "جميل"), ("حمدان", "حمدين"),
+    ("عبيد", "عبد"), ("مروان", "مرواني"), ("خالد", "خليد"), ("سلمى", "سليمى"),
+))
+
+# Arabic letter → Latin consonant class; letters not listed (vowels, ع, hamza) are dropped
+_AR_TO_LATIN = {
+    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r",
+    "ز": "z", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "d", "غ": "j", "ف": "f",
+    "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "پ": "b", "چ": "s", "گ": "j",
+}
+_EN_DIGRAPHS = (("sh", "s"), ("kh", "k"), ("gh", "j"), ("th", "t"), ("dh", "d"), ("ph", "f"),
+                ("ch", "s"), ("ck", "k"), ("dj", "j"))
+_EN_MAP = str.maketrans({"q": "k", "c": "k", "g": "j", "v": "f", "p": "b", "x": "k"})
+_EN_DROP_RE = re.compile(r"[^bdfhjklmnrstz]")
+_EN_ARTICLE_RE = re.compile(r"^(?:al|el|ul|ad|ar|as|ash|at|az|an)[-‐‑]", re.IGNORECASE)
+_REPEAT_RE = re.compile(r"(.)\1+")
+
+EN_STOP = frozenset("""
+the a an he she it they we i you in on at after before but and or so this that there these those
+what when where why how who which please thank thanks yes no not do does did is are was were be
+can could would will shall should may might must my your our his her their its if for from to
+with as by of some all any each every one two three four five six seven eight nine ten also
+however meanwhile then now today yesterday tomorrow here mr mrs ms dr sir madam let have has had
+""".split())
+
+EN_CAPITAL_RE = re.compile(r"\b(?:[Aa]l[-‐‑]|[Ee]l[-‐‑])?[A-Z][A-Za-z’'\-]*[A-Za-z]")
+
+
+def latin_key(word: str) -> str:
+    """Consonant skeleton of an English (transliterated) word: ``al-Hashimi`` → ``hsm``."""
+    w = _EN_ARTICLE_RE.sub("", word.lower())
+    w = re.sub(r"['’]s$", "", w)
+    for a, b in _EN_DIGRAPHS:
+        w = w.replace(a, b)
+    return _REPEAT_RE.sub(r"\1", _EN_DROP_RE.sub("", w.translate(_EN_MAP)))
+
+
+def arabic_keys(stem: str) -> tuple[str, ...]:
+    """Latin consonant skeletons of a normalised Arabic stem (with and without a final ه)."""
+    key = _REPEAT_RE.sub(r"\1", "".join(_AR_TO_LATIN.get(ch, "") for ch in stem.replace(" ", "")))
+    if stem.endswith("ه") and key.endswith("h"):
+        return (key, key[:-1])
+    return (key,)
+
+
+def english_names(text: str) -> dict[str, list[tuple[int, int, str]]]:
+    """Capitalised words of an English text by :func:`latin_key`: key → [(start, end, word)]."""
+    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for m in EN_CAPITAL_RE.finditer(text):
+        word = m.group()
+        if word.lower() in EN_STOP:
+            continue
+        key = latin_key(word)
+        if len(key) >= 2:
+            out[key].append((m.start(), m.end(), word))
+    return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One name mention in a source segment; ``form`` is ``text[start:end]``."""
+
+    seg_id: int
+    start: int
+    end: int
+    form: str  # the surface without و/ف/ب/ك/ل clitics, article kept
+    stem: str  # normalised stem (the grouping key)
+    article: bool
+    strong: bool  # found by context (title, quoting verb, kunya), not only by alignment
+
+
+def _bare(norm: str) -> str:
+    """A normalised word without a leading و/ف conjunction."""
+    return norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+
+
+def _alignable(stem: str) -> bool:
+    keys = arabic_keys(stem)
+    return len(keys[0]) >= 3 or (len(keys[0]) == 2 and len(stem) >= 4)
+
+
+class NameFinder:
+    """Finds mentions over a corpus; caches per-word analyses (one instance per run)."""
+
+    def __init__(self) -> None:
+        self._norm: dict[str, str] = {}
+
+    def norm(self, word: str) -> str:
+        n = self._norm.get(word)
+        if n is None:
+            n = self._norm[word] = normalize(word)
+        return n
+
+    def find(self, segments: Iterable[tuple[int, str]],
+             english: Mapping[int, Sequence[str]] | None = None) -> list[Mention]:
+        """All name mentions of ``segments`` (seg_id, text); ``english``: seg_id → texts."""
+        english = english or {}
+        segments = list(segments)
+        found: list[Mention] = []
+        known: set[str] = set()
+        for seg_id, text in segments:
+            caps: set[str] = set()
+            for t in english.get(seg_id, ()):
+                caps.update(english_names(t))
+            for m in self._scan(seg_id, text, caps):
+                found.append(m)
+                known.add(m.stem)
+        seen = {(m.seg_id, m.start) for m in found}
+        for seg_id, text in segments:  # other occurrences of stems known as names
+            for w in ARABIC_WORD_RE.finditer(text):
+                if (seg_id, w.start()) in seen:
+                    continue
+                a = analyse(w.group())
+                if a.stem not in known and a.stem[:1] in "وفبلك":
+                    a = split_clitics(w.group(), known=known.__contains__)
+                if a.stem in known and a.stem not in STOPWORDS:
+                    found.append(_mention(seg_id, text, w.start(), w.end(), a, a.stem, False))
+        found.sort(key=lambda m: (m.seg_id, m.start))
+        return found
+
+    def _scan(self, seg_id: int, text: str, caps: set[str]) -> Iterable[Mention]:
+        words = list(ARABIC_WORD_RE.finditer(text))
+        prev_name = False
+        prev_trigger = False
+        i = 0
+        while i < len(words):
+            w = words[i]
+            a = analyse(w.group())
+            bare = _bare(self.norm(w.group()))
+            mention = None
+            if bare in COMPOUND_HEADS and i + 1 < len(words):
+                nxt = analyse(words[i + 1].group())
+                if nxt.stem not in STOPWORDS and len(nxt.stem) >= 2:
+                    stem = f"{bare} {'ال' + nxt.stem if nxt.article else nxt.stem}"
+                    mention = _mention(seg_id, text, w.start(), words[i + 1].end(), a, stem, True)
+                    i += 1
+            elif (a := self._clitic_split(w.group(), a, caps)) and \
+                    self._is_name(a, prev_trigger, prev_name, caps):
+                strong = prev_trigger or (prev_name and a.article)
+                mention = _mention(seg_id, text, w.start(), w.end(), a, a.stem, strong)
+            prev_trigger = bare in TRIGGERS
+            prev_name = mention is not None
+            if mention is not None:
+                yield mention
+            i += 1
+
+    @staticmethod
+    def _clitic_split(word: str, a: Analysis, caps: set[str]) -> Analysis:
+        """Split a bare و/ف/ب/ل/ك when the rest aligns with an English name (لرويترز)."""
+        if a.article or not caps or a.stem[:1] not in "وفبلك":
+            return a
+        return split_clitics(word, known=lambda r: _alignable(r) and
+                             any(k in caps for k in arabic_keys(r)))
+
+    def _is_name(self, a: Analysis, prev_trigger: bool, prev_name: bool, caps: set[str]) -> bool:
+        stem = a.stem
+        if len(stem) < 3 or stem in STOPWORDS or stem in TRIGGERS or _is_demonym(stem):
+            return False
+        if prev_trigger and not a.article:
+            return True
+        if prev_name and a.article and stem.endswith("ي"):
+            return True
+        if caps and _alignable(stem):
+            return any(k in caps for k in arabic_keys(stem))
+        return False
+
+
+def _is_demonym(stem: str) -> bool:
+    return stem in DEMONYMS or (stem.endswith("ه") and stem[:-1] in DEMONYMS) or \
+        (stem.endswith("ين") and stem[:-2] in DEMONYMS) or (stem.endswith("ون") and stem[:-2] in DEMONYMS)
+
+
+def _mention(seg_id: int, text: str, start: int, end: int, a: Analysis, stem: str,
+             strong: bool) -> Mention:
+    cut = len(a.prefix) - (2 if a.article else 0)
+    if a.article and not text.startswith(("ال", "أل", "ٱل"), start + cut):
+        cut = len(a.prefix)  # لل: the article's alef is elided, keep the stem only
+    return Mention(seg_id, start + cut, end, text[start + cut:end], stem, a.article, strong)
+
+
+def group_stems(stems: Iterable[str]) -> dict[str, str]:
+    """Map each unique stem to a group representative (union of vowel variants)."""
+    from rapidfuzz.distance import Indel
+    from rapidfuzz.process import cdist
+
+    unique = sorted(set(stems))
+    parent = {s: s for s in unique}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for s in unique:
+        blocks[skeleton(s)].append(s)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        dist = cdist(members, members, scorer=Indel.distance, score_cutoff=1, dtype="int32")
+        for i, j in zip(*(dist == 1).nonzero()):
+            a, b = members[i], members[j]
+            if i < j and is_vowel_variant(a, b) and frozenset((a, b)) not in DISTINCT:
+                parent[find(a)] = find(b)
+    return {s: find(s) for s in unique}
+
+
+def display_form(form: str) -> str:
+    """The comparison key of a surface form: diacritics and tatweel removed."""
+    return strip_diacritics(form)
+
+
+# -- aligning mentions with their English renderings -----------------------------------
+_ROMAN = str.maketrans({
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
+    "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh",
+    "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "u", "ي": "i",
+    "ا": "a", "ى": "a", "ة": "a", "ء": "", " ": "",
+})
+_NOT_LETTER_RE = re.compile(r"[^a-z]")
+
+
+def romanize(stem: str) -> str:
+    """A crude romanisation of a normalised stem, for ranking candidate renderings."""
+    return stem.translate(_ROMAN)
+
+
+def rendering_key(word: str) -> str:
+    """House-style-insensitive key of an English rendering: ``al-Hashimi's`` → ``hashimi``."""
+    w = _EN_ARTICLE_RE.sub("", word.lower())
+    return _NOT_LETTER_RE.sub("", re.sub(r"['’]s$", "", w))
+
+
+def align(mentions: Sequence[Mention], names: Mapping[str, list[tuple[int, int, str]]],
+          min_score: float = 50.0) -> list[tuple[int, int, str] | None]:
+    """Assign each mention of one segment at most one English word of ``names`` (from
+    :func:`english_names` of one translation), best romanisation similarity first; each
+    word serves one mention."""
+    from rapidfuzz.fuzz import ratio
+
+    cands: list[tuple[float, int, tuple[int, int, str]]] = []
+    for i, m in enumerate(mentions):
+        last = m.stem.rsplit(" ", 1)[-1]
+        roman = romanize(last)
+        for key in arabic_keys(last):
+            for word in names.get(key, ()):
+                score = ratio(roman, rendering_key(word[2]))
+                if score >= min_score:
+                    cands.append((score, i, word))
+    out: list[tuple[int, int, str] | None] = [None] * len(mentions)
+    used: set[int] = set()
+    for score, i, word in sorted(cands, key=lambda c: -c[0]):
+        if out[i] is None and word[0] not in used:
+            out[i] = word
+            used.add(word[0])
+    return out

@@ -1,0 +1,193 @@
+"""The check framework: :class:`Check` base class, the ``CHECKS`` registry, the input a
+check sees (:class:`CheckInput`) and :func:`run_checks`.
+
+A check is a small class in one module of this package, decorated with :func:`register`;
+:func:`load_checks` imports every module of the package, so adding a check touches one file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar, Iterable, Mapping
+
+from mtreview.core.types import Flag, Segment, SpanRef
+from mtreview.errors import UserError
+
+CHECKS: dict[str, type["Check"]] = {}
+
+SEVERITIES = ("info", "minor", "major")
+MAX_SPANS = 200  # spans kept per flag (a name seen in 10,000 segments keeps the first 200)
+
+
+def register(cls: type["Check"]) -> type["Check"]:
+    """Class decorator: add a check to ``CHECKS`` under its ``id``."""
+    if cls.id in CHECKS and CHECKS[cls.id] is not cls:
+        raise ValueError(f"duplicate check id {cls.id!r}")
+    CHECKS[cls.id] = cls
+    return cls
+
+
+def load_checks() -> dict[str, type["Check"]]:
+    """Import every check module of this package (once) and return the registry."""
+    import mtreview.checks as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name != "base":
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
+    return CHECKS
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str  # the Arabic term as written in the glossary
+    renderings: tuple[str, ...]  # allowed English renderings
+    line: int
+
+
+@dataclass
+class CheckInput:
+    """Everything a check reads: the source, references and every system's outputs.
+
+    ``systems`` maps a system name to {seg_id: text}, in the project's system order.
+    Shared analyses (name mentions, English sides) are computed once and cached here.
+    """
+
+    segments: list[Segment]
+    systems: dict[str, dict[int, str]] = field(default_factory=dict)
+    references: dict[int, list[str]] = field(default_factory=dict)
+    glossary: list[GlossaryEntry] | None = None
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # shared by checks
+
+    @classmethod
+    def from_store(cls, store: Any, glossary: list[GlossaryEntry] | None = None) -> "CheckInput":
+        return cls(store.segments(), {s.name: store.translations(s.name) for s in store.systems()},
+                   store.references(), glossary)
+
+    @classmethod
+    def from_lists(cls, sources: list[str], systems: Mapping[str, list[str]] | None = None,
+                   references: list[str] | None = None,
+                   glossary: list[GlossaryEntry] | None = None) -> "CheckInput":
+        """Line-aligned lists; segment ids are 1-based line numbers."""
+        segs = [Segment(i, "doc", 1, s) for i, s in enumerate(sources, 1)]
+        syss = {name: {i: t for i, t in enumerate(lines, 1)} for name, lines in (systems or {}).items()}
+        refs = {i: [r] for i, r in enumerate(references or [], 1)}
+        return cls(segs, syss, refs, glossary)
+
+    @cached_property
+    def source(self) -> dict[int, str]:
+        return {s.id: s.source for s in self.segments}
+
+    @cached_property
+    def english(self) -> dict[int, list[str]]:
+        """seg_id → every English text of that segment (references first, then systems)."""
+        out: dict[int, list[str]] = {k: list(v) for k, v in self.references.items()}
+        for outputs in self.systems.values():
+            for seg_id, text in outputs.items():
+                out.setdefault(seg_id, []).append(text)
+        return out
+
+    @cached_property
+    def mentions(self) -> list:
+        """Name mentions in the source (:class:`mtreview.arabic.names.Mention`)."""
+        from mtreview.arabic.names import NameFinder
+
+        return NameFinder().find(((s.id, s.source) for s in self.segments), self.english)
+
+    @cached_property
+    def name_groups(self) -> dict[str, str]:
+        """Mention stem → group representative."""
+        from mtreview.arabic.names import group_stems
+
+        return group_stems(m.stem for m in self.mentions)
+
+
+class Check:
+    """One check. Subclasses set ``id``, ``severity``, ``side``, ``description`` and
+    implement :meth:`run`. ``side`` is ``src`` (source only), ``tgt`` (one system's
+    outputs against the source) or ``cross`` (systems compared on one segment)."""
+
+    id: ClassVar[str] = ""
+    severity: ClassVar[str] = "minor"
+    side: ClassVar[str] = "tgt"
+    description: ClassVar[str] = ""
+    needs_glossary: ClassVar[bool] = False
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        raise NotImplementedError
+
+
+class SegmentCheck(Check):
+    """A target-side check that looks at one (source, output) pair at a time."""
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        source = data.source
+        for system, outputs in data.systems.items():
+            for seg_id, text in outputs.items():
+                src = source.get(seg_id)
+                if src is not None:
+                    yield from self.check_pair(seg_id, system, src, text)
+
+    def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
+        raise NotImplementedError
+
+    def flag(self, seg_id: int, system: str | None, forms: Iterable[str], message: str,
+             spans: Iterable[SpanRef] = (), severity: str | None = None) -> Flag:
+        return Flag(self.id, severity or self.severity, system, (seg_id,), tuple(forms),
+                    message, tuple(spans))
+
+
+def resolve_ids(only: Iterable[str] | None, glossary: bool) -> list[str]:
+    """The check ids to run: ``only`` (validated) or every check (glossary only with one)."""
+    checks = load_checks()
+    if only is None:
+        return [cid for cid, c in checks.items() if glossary or not c.needs_glossary]
+    ids = [i.strip() for i in only if i.strip()]
+    unknown = [i for i in ids if i not in checks]
+    if unknown or not ids:
+        raise UserError(f"unknown check id {', '.join(unknown) or '(none)'}; known: "
+                        f"{', '.join(sorted(checks))}")
+    if not glossary and any(checks[i].needs_glossary for i in ids):
+        raise UserError("the glossary check needs --glossary FILE")
+    return list(dict.fromkeys(ids))
+
+
+def run_checks(source: Any, only: Iterable[str] | None = None,
+               glossary: "list[GlossaryEntry] | str | None" = None) -> list[Flag]:
+    """Run checks over a :class:`CheckInput`, a Store or a Project; return the flags.
+
+    ``glossary`` is a parsed glossary or a path to a TSV file (see
+    :mod:`mtreview.checks.glossary`). Nothing is written: see :func:`save_flags`.
+    """
+    if glossary is not None and not isinstance(glossary, list):
+        from mtreview.checks.glossary import read_glossary
+
+        glossary = read_glossary(glossary)
+    data = _as_input(source, glossary)
+    ids = resolve_ids(only, glossary is not None)
+    flags: list[Flag] = []
+    for cid in ids:
+        flags.extend(CHECKS[cid]().run(data))
+    return flags
+
+
+def _as_input(source: Any, glossary: list[GlossaryEntry] | None) -> CheckInput:
+    if isinstance(source, CheckInput):
+        if glossary is not None:
+            source.glossary = glossary
+        return source
+    store = getattr(source, "store", source)
+    return CheckInput.from_store(store, glossary)
+
+
+def save_flags(store: Any, flags: list[Flag], ids: Iterable[str]) -> str:
+    """Replace the stored flags of the checks ``ids`` with ``flags``; returns the run id."""
+    import uuid
+
+    from mtreview.core.store import utcnow
+
+    run_id = f"{utcnow()}-{uuid.uuid4().hex[:8]}"
+    store.replace_flags(run_id, flags, checks=list(ids))
+    return run_id

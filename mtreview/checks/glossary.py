@@ -1,0 +1,98 @@
+"""``glossary``: a glossary term of the source is not rendered with an allowed English term.
+
+The glossary is a UTF-8 TSV file, one entry a line::
+
+    # comments and blank lines are ignored; an optional header "ar<TAB>en" too
+    الدولة الإسلامية<TAB>Islamic State|IS|ISIL
+    الحشد الشعبي<TAB>Popular Mobilisation<TAB>Popular Mobilization Forces
+
+Column 1 is the Arabic term, the other columns (or ``|``-separated alternatives) the allowed
+renderings. Terms match on normalised words (:mod:`mtreview.arabic.normalize`), so
+الاسلامية and الإسلامية both match, and so do clitic forms (والدولة الإسلامية). Renderings
+match case-insensitively on word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable
+
+from mtreview.arabic.normalize import ARABIC_CHAR_RE, ARABIC_WORD_RE, analyse
+from mtreview.checks.base import Check, CheckInput, GlossaryEntry, register
+from mtreview.core.types import Flag, SpanRef
+from mtreview.errors import UserError
+
+
+def read_glossary(path: str | Path) -> list[GlossaryEntry]:
+    """Parse a glossary TSV; any problem is a :class:`UserError` naming file and line."""
+    p = Path(path)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{p}: no such glossary file") from None
+    except IsADirectoryError:
+        raise UserError(f"{p}: is a directory, expected a glossary TSV file") from None
+    except UnicodeDecodeError as e:
+        raise UserError(f"{p}: not UTF-8 ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise UserError(f"{p}: {e.strerror}") from None
+    entries: list[GlossaryEntry] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cols = [c.strip() for c in line.split("\t")]
+        term = cols[0]
+        renderings = tuple(r.strip() for c in cols[1:] for r in c.split("|") if r.strip())
+        if not entries and not ARABIC_CHAR_RE.search(term) and len(cols) > 1:
+            continue  # a header line
+        if len(cols) < 2 or not renderings:
+            raise UserError(f"{p}:{n}: expected 'ARABIC TERM<TAB>RENDERING[|RENDERING…]'")
+        if not ARABIC_CHAR_RE.search(term):
+            raise UserError(f"{p}:{n}: the term {term!r} has no Arabic letters")
+        entries.append(GlossaryEntry(term, renderings, n))
+    if not entries:
+        raise UserError(f"{p}: the glossary has no entries")
+    return entries
+
+
+def _stems(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start() + len(a.prefix), m.end(), a.stem)
+            for m in ARABIC_WORD_RE.finditer(text) for a in (analyse(m.group()),)]
+
+
+@register
+class Glossary(Check):
+    id = "glossary"
+    severity = "minor"
+    side = "tgt"
+    needs_glossary = True
+    description = "a glossary term rendered without any of its allowed English renderings"
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        index: dict[str, list[tuple[list[str], GlossaryEntry, re.Pattern]]] = defaultdict(list)
+        for e in data.glossary or []:
+            stems = [s for _, _, s in _stems(e.term)]
+            allowed = re.compile(r"\b(?:" + "|".join(re.escape(r) for r in e.renderings) + r")\b",
+                                 re.IGNORECASE)
+            index[stems[0]].append((stems, e, allowed))
+        for seg in data.segments:
+            words = _stems(seg.source)
+            for i, (start, _, stem) in enumerate(words):
+                for stems, entry, allowed in index.get(stem, ()):
+                    if [w[2] for w in words[i:i + len(stems)]] != stems:
+                        continue
+                    end = words[i + len(stems) - 1][1]
+                    yield from self._judge(data, seg.id, seg.source[start:end], start, end,
+                                           entry, allowed)
+
+    def _judge(self, data: CheckInput, seg_id: int, form: str, start: int, end: int,
+               entry: GlossaryEntry, allowed: re.Pattern) -> Iterable[Flag]:
+        for system, outputs in data.systems.items():
+            text = outputs.get(seg_id)
+            if text and not allowed.search(text):
+                yield Flag(self.id, self.severity, system, (seg_id,), (form,),
+                           f"{form} is not rendered as {' / '.join(entry.renderings)} "
+                           f"(glossary line {entry.line})",
+                           (SpanRef(seg_id, "src", start, end),))

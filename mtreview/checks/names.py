@@ -1,0 +1,156 @@
+"""Name checks: ``name-variant`` (source side), ``name-rendering`` (one system, several
+spellings of one name) and ``name-dropped`` (one system drops a name all others keep).
+
+Mentions and variant groups come from :mod:`mtreview.arabic.names` (computed once per run
+on :class:`~mtreview.checks.base.CheckInput`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+from typing import Iterable
+
+from mtreview.arabic.names import Mention, align, display_form, english_names, rendering_key
+from mtreview.checks.base import MAX_SPANS, Check, CheckInput, register
+from mtreview.core.types import Flag, SpanRef
+
+
+def _groups(data: CheckInput) -> dict[str, list[int]]:
+    """Group representative → indices into ``data.mentions``."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    rep = data.name_groups
+    for i, m in enumerate(data.mentions):
+        groups[rep[m.stem]].append(i)
+    return groups
+
+
+def _core(m: Mention) -> str:
+    """A mention's written form without diacritics and without its article."""
+    form = display_form(m.form)
+    return form[2:] if m.article and len(form) > 2 and form[1] == "ل" else form
+
+
+def _forms(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
+    """Distinct written forms (diacritics ignored) → their mentions, first seen first."""
+    out: dict[str, list[Mention]] = {}
+    for m in mentions:
+        out.setdefault(display_form(m.form), []).append(m)
+    return out
+
+
+@register
+class NameVariant(Check):
+    id = "name-variant"
+    severity = "minor"
+    side = "src"
+    description = ("one proper name written several ways in the source (article, hamza/alef, "
+                   "ى/ي, ة/ه, a transliteration long vowel)")
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        mentions = data.mentions
+        for idx in _groups(data).values():
+            ms = [mentions[i] for i in idx]
+            forms = _forms(ms)
+            if len(forms) < 2:
+                continue
+            kind, severity = self.classify(ms)
+            if kind is None:
+                continue
+            listing = ", ".join(f"{v[0].form} ({len(v)}×)" for v in forms.values())
+            yield Flag(self.id, severity, None, tuple(sorted({m.seg_id for m in ms})),
+                       tuple(v[0].form for v in forms.values()),
+                       f"one name written {len(forms)} ways ({kind}): {listing}",
+                       tuple(SpanRef(m.seg_id, "src", m.start, m.end) for m in ms[:MAX_SPANS]))
+
+    @staticmethod
+    def classify(ms: list[Mention]) -> tuple[str | None, str]:
+        if len({m.stem for m in ms}) > 1:
+            return "spelling", "minor"
+        if len({_core(m) for m in ms}) > 1:
+            return "orthography", "info"
+        # only the article differs: a finding only where the bare form is used as a name
+        if any(m.strong and not m.article for m in ms) and any(m.article for m in ms):
+            return "article", "info"
+        return None, "info"
+
+
+def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]:
+    """system → for each mention (index into ``data.mentions``) its English word or None."""
+    if "renderings" in data.cache:
+        return data.cache["renderings"]
+    by_seg: dict[int, list[int]] = defaultdict(list)
+    for i, m in enumerate(data.mentions):
+        by_seg[m.seg_id].append(i)
+    out: dict[str, list] = {}
+    for system, outputs in data.systems.items():
+        found: list = [None] * len(data.mentions)
+        for seg_id, idx in by_seg.items():
+            text = outputs.get(seg_id)
+            if not text:
+                continue
+            words = align([data.mentions[i] for i in idx], english_names(text))
+            for i, w in zip(idx, words):
+                found[i] = w
+        out[system] = found
+    data.cache["renderings"] = out
+    return out
+
+
+@register
+class NameRendering(Check):
+    id = "name-rendering"
+    severity = "minor"
+    side = "tgt"
+    description = ("one source name spelled differently by one system (Hashimi / Hashemi); "
+                   "dropping al- is house style and not flagged")
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        groups = _groups(data)
+        mentions = data.mentions
+        for system, found in renderings(data).items():
+            for idx in groups.values():
+                seen: dict[str, list[tuple[Mention, tuple[int, int, str]]]] = {}
+                for i in idx:
+                    if found[i] is not None:
+                        seen.setdefault(rendering_key(found[i][2]), []).append((mentions[i], found[i]))
+                clash = {k for a, b in combinations(seen, 2)
+                         if not (a.startswith(b) or b.startswith(a)) for k in (a, b)}
+                if not clash:
+                    continue
+                keys = [k for k in seen if k in clash]
+                hits = [h for k in keys for h in seen[k]]
+                listing = ", ".join(f"{seen[k][0][1][2]} ({len(seen[k])}×)" for k in keys)
+                yield Flag(self.id, self.severity, system, tuple(sorted({m.seg_id for m, _ in hits})),
+                           tuple(seen[k][0][1][2] for k in keys) + (hits[0][0].form,),
+                           f"{system} spells the name {hits[0][0].form} {len(keys)} ways: {listing}",
+                           tuple(SpanRef(m.seg_id, "tgt", w[0], w[1], system)
+                                 for m, w in hits[:MAX_SPANS]))
+
+
+@register
+class NameDropped(Check):
+    id = "name-dropped"
+    severity = "minor"
+    side = "cross"
+    description = "a name that every other system (at least two) renders is missing in one system"
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        found = renderings(data)
+        if len(found) < 3:
+            return
+        for i, m in enumerate(data.mentions):
+            present = {s: f[i] for s, f in found.items() if f[i] is not None}
+            missing = [s for s in found if s not in present]
+            if len(missing) != 1 or len(present) < 2:
+                continue
+            system = missing[0]
+            text = data.systems[system].get(m.seg_id) or ""
+            others = {w[2] for w in present.values()}
+            low = text.lower()
+            if not text.strip() or any(rendering_key(w) in low for w in others):
+                continue
+            yield Flag(self.id, self.severity, system, (m.seg_id,), (m.form, *sorted(others)),
+                       f"{system} drops the name {m.form}, which the other systems render as "
+                       f"{' / '.join(sorted(others))}",
+                       (SpanRef(m.seg_id, "src", m.start, m.end),))

@@ -1,0 +1,171 @@
+"""``number-mismatch``: numbers of the source and of a translation differ.
+
+Both sides are reduced to values: digits in any script (Eastern Arabic and Persian digits and
+the ٫ ٬ separators are folded, see :mod:`mtreview.arabic.normalize`), a comma before exactly
+three digits is a thousands separator, a following multiplier (ألف، مليون، مليار / thousand,
+million, billion) multiplies, and number words (خمسة وسبعون / seventy-five, ordinals, duals)
+give values too. A value written in *digits* on one side must be found among all values of
+the other side: ١٬٢٠٠ → 1,200 and 45 ألف → 45,000 pass, 1000 → 100 is flagged. Number words
+only ever satisfy a match; they never raise a flag on their own (واحد and "one" are too often
+not numbers), which keeps the check precise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from mtreview.arabic.normalize import ARABIC_WORD_RE, fold_digits, normalize
+from mtreview.checks.base import SegmentCheck, register
+from mtreview.core.types import Flag, SpanRef
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+AR_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>ألف|الف|آلاف|الاف|ألفا|الفا|مليون|ملايين|مليونا|مليار|مليارات|بليون))?")
+EN_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
+
+AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
+           "مليار": 1e9, "مليارات": 1e9, "بليون": 1e9}
+EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
+
+_AR_UNITS = {
+    "واحد": 1, "واحده": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
+    "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7,
+    "ثماني": 8, "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
+    "مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتين": 200, "مائتان": 200,
+    "الف": 1000, "الفين": 2000, "الفان": 2000, "مليون": 1e6, "مليار": 1e9,
+    # ordinals and duals count for matching only, like every number word
+    "اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3, "رابع": 4, "رابعه": 4,
+    "خامس": 5, "خامسه": 5, "سادس": 6, "سادسه": 6, "سابع": 7, "سابعه": 7, "ثامن": 8, "ثامنه": 8,
+    "تاسع": 9, "تاسعه": 9, "عاشر": 10, "عاشره": 10, "نصف": 0.5, "ربع": 0.25,
+    "يومين": 2, "اسبوعين": 2, "شهرين": 2, "عامين": 2, "سنتين": 2, "ساعتين": 2, "دقيقتين": 2,
+    "مرتين": 2, "ليلتين": 2,
+}
+_AR_TENS = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
+            "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
+            "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90}
+_EN_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_EN_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                  "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1e6,
+                  "billion": 1e9, "dozen": 12, "half": 0.5, "quarter": 0.25, "once": 1, "twice": 2,
+                  "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "both": 2, "pair": 2,
+                  "single": 1, "a": 1, "an": 1, "couple": 2})
+_EN_WORD_RE = re.compile(r"[a-z]+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    start: int
+    end: int
+    form: str
+
+
+def _value(digits: str) -> float:
+    return float(digits.replace(",", ""))
+
+
+def digit_numbers(text: str, arabic: bool) -> list[Number]:
+    """Numbers written in digits (any script), with a following multiplier word."""
+    folded = fold_digits(text)
+    pattern, mults = (AR_NUM_RE, AR_MULT) if arabic else (EN_NUM_RE, EN_MULT)
+    out = []
+    for m in pattern.finditer(folded):
+        mult = m.group("mult")
+        num = m.group()[: m.start("mult") - m.start()].rstrip() if mult else m.group()
+        value = _value(num)
+        if mult:
+            value *= mults[normalize(mult) if arabic else mult.lower()]
+        out.append(Number(round(value, 6), m.start(), m.end(), text[m.start():m.end()]))
+    return out
+
+
+def arabic_word_values(text: str) -> set[float]:
+    """Values of Arabic number words: units, tens, 'five and seventy', 'three thousand'."""
+    values: set[float] = set()
+    prev: float | None = None
+    for w in ARABIC_WORD_RE.finditer(text):
+        n = normalize(w.group())
+        v = None
+        for cand in (n, n[1:] if n[:1] in "وفبل" else None, n[2:] if n.startswith("ال") else None):
+            if not cand:
+                continue
+            base = cand[:-1] if cand.endswith("ا") and cand[:-1] in _AR_UNITS else cand
+            v = _AR_UNITS.get(base, _AR_TENS.get(base))
+            if v is not None:
+                break
+        if v is None:
+            prev = None
+            continue
+        values.add(v)
+        if prev is not None:
+            values.add(prev + v if v in _AR_TENS.values() and prev < 10 else prev * v if v >= 100 else prev)
+        prev = v
+    return values
+
+
+def english_word_values(text: str) -> set[float]:
+    """Values of English number words: 'seventy-five', 'two hundred', 'a thousand'."""
+    values: set[float] = set()
+    prev: float | None = None
+    for m in _EN_WORD_RE.finditer(text):
+        v = _EN_WORDS.get(m.group().lower())
+        if v is None:
+            prev = None
+            continue
+        if m.group().lower() not in ("a", "an"):
+            values.add(v)
+        if prev is not None:
+            values.add(prev * v if v >= 100 else prev + v if prev >= 20 and v < 10 else v)
+        prev = v
+    for m in re.finditer(r"(\d+)(?:st|nd|rd|th)\b", text):
+        values.add(float(m.group(1)))
+    return values
+
+
+def _missing(nums: list[Number], values: set[float]) -> list[Number]:
+    return [n for n in nums if n.value not in values]
+
+
+@register
+class NumberMismatch(SegmentCheck):
+    id = "number-mismatch"
+    severity = "major"
+    side = "tgt"
+    description = "a number of the source is missing in the translation, or one is added"
+
+    def __init__(self) -> None:
+        self._src_cache: dict[str, tuple[list[Number], set[float]]] = {}
+
+    def _source(self, src: str) -> tuple[list[Number], set[float]]:
+        hit = self._src_cache.get(src)
+        if hit is None:
+            nums = digit_numbers(src, arabic=True)
+            values = {n.value for n in nums} | arabic_word_values(src)
+            hit = self._src_cache[src] = (nums, values)
+        return hit
+
+    def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
+        src_nums, src_values = self._source(src)
+        has_digit = any(ch.isdigit() for ch in tgt)
+        if not src_nums and not has_digit:
+            return
+        tgt_nums = digit_numbers(tgt, arabic=False) if has_digit else []
+        tgt_values = {n.value for n in tgt_nums}
+        if src_nums:
+            tgt_values |= english_word_values(tgt)
+        lost = _missing(src_nums, tgt_values)
+        added = _missing(tgt_nums, src_values)
+        if not lost and not added:
+            return
+        parts = []
+        if lost:
+            parts.append("missing in the translation: " + ", ".join(n.form for n in lost))
+        if added:
+            parts.append("not in the source: " + ", ".join(n.form for n in added))
+        spans = [SpanRef(seg_id, "src", n.start, n.end) for n in lost]
+        spans += [SpanRef(seg_id, "tgt", n.start, n.end, system) for n in added]
+        yield self.flag(seg_id, system, [n.form for n in lost + added], "; ".join(parts), spans)

@@ -1,0 +1,63 @@
+"""mtreview check: run the inconsistency checks, print the flags and save them in the store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+HELP = "flag name variants, number mismatches, untranslated text and other problems"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", metavar="DIR", help="project directory")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table",
+                   help="table for people (default), jsonl for machines (one flag a line)")
+    p.add_argument("--only", metavar="IDS", default=None,
+                   help="comma-separated check ids to run (default: all; see --list)")
+    p.add_argument("--glossary", metavar="FILE", default=None,
+                   help="TSV glossary: Arabic term<TAB>allowed rendering[|rendering…]")
+    p.add_argument("--list", action="store_true", help="list the checks and exit")
+
+
+def render_table(flags: list, ran: list[str]) -> str:
+    rows = [("check", "severity", "system", "segments", "forms", "message")]
+    for f in flags:
+        segs = ",".join(map(str, f.segments[:8])) + ("…" if len(f.segments) > 8 else "")
+        forms = " | ".join(f.forms[:4]) + (" …" if len(f.forms) > 4 else "")
+        rows.append((f.check, f.severity, f.system or "(source)", segs, forms, f.message))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4]
+             + ("  " + r[5] if r is not rows[0] else "  message") for r in rows]
+    counts: dict[str, int] = {}
+    for f in flags:
+        counts[f.check] = counts.get(f.check, 0) + 1
+    summary = ", ".join(f"{c} {counts.get(c, 0)}" for c in ran)
+    lines.append(f"{len(flags)} flag(s): {summary}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mtreview.checks.base import CHECKS, load_checks, resolve_ids, run_checks, save_flags
+    from mtreview.checks.glossary import read_glossary
+    from mtreview.core.project import Project
+
+    if args.list:
+        for cid, cls in sorted(load_checks().items()):
+            print(f"{cid:<16} {cls.side:<5} {cls.severity:<6} {cls.description}")
+        return 0
+    only = args.only.split(",") if args.only is not None else None
+    glossary = read_glossary(args.glossary) if args.glossary else None
+    ids = resolve_ids(only, glossary is not None)  # validate before opening anything
+    with Project.open(args.dir) as project:
+        flags = run_checks(project, only=ids, glossary=glossary)
+        save_flags(project.store, flags, ids)
+    severity_rank = {"major": 0, "minor": 1, "info": 2}
+    flags.sort(key=lambda f: (f.segments[:1], severity_rank.get(f.severity, 3), f.check))
+    if args.format == "jsonl":
+        for f in flags:
+            d = f.to_dict()
+            d["check_side"] = CHECKS[f.check].side
+            print(json.dumps(d, ensure_ascii=False))
+    else:
+        print(render_table(flags, ids))
+    return 0
