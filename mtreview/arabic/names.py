@@ -56,7 +56,7 @@ STOPWORDS = frozenset(normalize(w) for w in """
 وزارة الوزارة الدولة دولة الولايات المتحدة الأمم الشعب الناس رجل رجال امرأة نساء أطفال الأطفال
 وكالة الوكالة صحيفة الصحيفة لرويترز للصحفيين للصحافة للتلفزيون للوكالة أمني الأمني امني الامني
 المسلحين المسلحون المقاتلين مقاتلي مقاتلين الجماعة جماعة تنظيم التنظيم الخبراء خبير
-شهود سكان مسؤولون ناشطون مراسل مراسلنا نعم شكرا شكراً من فضلك لو إذا اذا ثم أو او أم بل إلا الا سوف يجب يمكن وفق وفقا حسب
+اول اولي ثاني ثانيه ثالث ثالثه رابع خامس اخير اخيره فعلي فعلا شهود سكان مسؤولون ناشطون مراسل مراسلنا نعم شكرا شكراً من فضلك لو إذا اذا ثم أو او أم بل إلا الا سوف يجب يمكن وفق وفقا حسب
 """.split())
 
 # demonym / relational adjectives: capitalised in English but not names
@@ -150,16 +150,13 @@ def _bare(norm: str) -> str:
     return norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
 
 
-def _alignable(stem: str) -> bool:
-    keys = arabic_keys(stem)
-    return len(keys[0]) >= 3 or (len(keys[0]) == 2 and len(stem) >= 4)
-
-
 class NameFinder:
     """Finds mentions over a corpus; caches per-word analyses (one instance per run)."""
 
     def __init__(self) -> None:
         self._norm: dict[str, str] = {}
+        # stem → English words (rendering keys) it aligned with: evidence for grouping
+        self.evidence: dict[str, set[str]] = defaultdict(set)
 
     def norm(self, word: str) -> str:
         n = self._norm.get(word)
@@ -169,15 +166,21 @@ class NameFinder:
 
     def find(self, segments: Iterable[tuple[int, str]],
              english: Mapping[int, Sequence[str]] | None = None) -> list[Mention]:
-        """All name mentions of ``segments`` (seg_id, text); ``english``: seg_id → texts."""
+        """All name mentions of ``segments`` (seg_id, text); ``english``: seg_id → texts.
+
+        Where a segment has English sides, a word must align with a capitalised English word
+        to be a name (context alone is not enough); without English, context decides. Other
+        occurrences of a stem found as a name are mentions too.
+        """
         english = english or {}
         segments = list(segments)
         found: list[Mention] = []
         known: set[str] = set()
         for seg_id, text in segments:
-            caps: set[str] = set()
+            caps: dict[str, set[str]] = defaultdict(set)
             for t in english.get(seg_id, ()):
-                caps.update(english_names(t))
+                for key, words in english_names(t).items():
+                    caps[key].update(rendering_key(w[2]) for w in words)
             for m in self._scan(seg_id, text, caps):
                 found.append(m)
                 known.add(m.stem)
@@ -194,10 +197,9 @@ class NameFinder:
         found.sort(key=lambda m: (m.seg_id, m.start))
         return found
 
-    def _scan(self, seg_id: int, text: str, caps: set[str]) -> Iterable[Mention]:
+    def _scan(self, seg_id: int, text: str, caps: Mapping[str, set[str]]) -> Iterable[Mention]:
         words = list(ARABIC_WORD_RE.finditer(text))
-        prev_name = False
-        prev_trigger = False
+        prev_name = prev_trigger = False
         i = 0
         while i < len(words):
             w = words[i]
@@ -206,13 +208,15 @@ class NameFinder:
             mention = None
             if bare in COMPOUND_HEADS and i + 1 < len(words):
                 nxt = analyse(words[i + 1].group())
-                if nxt.stem not in STOPWORDS and len(nxt.stem) >= 2:
-                    stem = f"{bare} {'ال' + nxt.stem if nxt.article else nxt.stem}"
-                    mention = _mention(seg_id, text, w.start(), words[i + 1].end(), a, stem, True)
+                last = "ال" + nxt.stem if nxt.article else nxt.stem
+                if nxt.stem not in STOPWORDS and len(nxt.stem) >= 2 and (
+                        not caps or aligned(nxt.stem, caps) or aligned(bare + last, caps)):
+                    mention = _mention(seg_id, text, w.start(), words[i + 1].end(), a,
+                                       f"{bare} {last}", True)
                     i += 1
             elif (a := self._clitic_split(w.group(), a, caps)) and \
                     self._is_name(a, prev_trigger, prev_name, caps):
-                strong = prev_trigger or (prev_name and a.article)
+                strong = (prev_trigger and not a.article) or (prev_name and a.article)
                 mention = _mention(seg_id, text, w.start(), w.end(), a, a.stem, strong)
             prev_trigger = bare in TRIGGERS
             prev_name = mention is not None
@@ -221,24 +225,38 @@ class NameFinder:
             i += 1
 
     @staticmethod
-    def _clitic_split(word: str, a: Analysis, caps: set[str]) -> Analysis:
+    def _clitic_split(word: str, a: Analysis, caps: Mapping[str, set[str]]) -> Analysis:
         """Split a bare و/ف/ب/ل/ك when the rest aligns with an English name (لرويترز)."""
         if a.article or not caps or a.stem[:1] not in "وفبلك":
             return a
-        return split_clitics(word, known=lambda r: _alignable(r) and
-                             any(k in caps for k in arabic_keys(r)))
+        return split_clitics(word, known=lambda r: aligned(r, caps) is not None)
 
-    def _is_name(self, a: Analysis, prev_trigger: bool, prev_name: bool, caps: set[str]) -> bool:
+    def _is_name(self, a: Analysis, prev_trigger: bool, prev_name: bool,
+                 caps: Mapping[str, set[str]]) -> bool:
         stem = a.stem
         if len(stem) < 3 or stem in STOPWORDS or stem in TRIGGERS or _is_demonym(stem):
             return False
+        if caps:
+            word = aligned(stem, caps)
+            if word is not None:
+                self.evidence[stem].add(word)
+            return word is not None
         if prev_trigger and not a.article:
             return True
-        if prev_name and a.article and stem.endswith("ي"):
-            return True
-        if caps and _alignable(stem):
-            return any(k in caps for k in arabic_keys(stem))
-        return False
+        return prev_name and a.article and stem.endswith("ي")
+
+
+def aligned(stem: str, caps: Mapping[str, set[str]]) -> str | None:
+    """The capitalised English word ``stem`` matches (same consonant key, similar letters)."""
+    keys = arabic_keys(stem)
+    if len(keys[0]) < 2 or (len(keys[0]) == 2 and len(stem) < 4):
+        return None
+    from rapidfuzz.fuzz import ratio
+
+    need = 65.0 if len(keys[0]) == 2 else 50.0
+    roman = romanize(stem)
+    best = max(((ratio(roman, w), w) for k in keys for w in caps.get(k, ())), default=None)
+    return best[1] if best and best[0] >= need else None
 
 
 def _is_demonym(stem: str) -> bool:
@@ -254,10 +272,16 @@ def _mention(seg_id: int, text: str, start: int, end: int, a: Analysis, stem: st
     return Mention(seg_id, start + cut, end, text[start + cut:end], stem, a.article, strong)
 
 
-def group_stems(stems: Iterable[str]) -> dict[str, str]:
-    """Map each unique stem to a group representative (union of vowel variants)."""
+def group_stems(stems: Iterable[str],
+                evidence: Mapping[str, set[str]] | None = None) -> dict[str, str]:
+    """Map each unique stem to a group representative (union of vowel variants).
+
+    ``evidence`` (stem → English words it aligned with) vetoes a merge when both stems have
+    English renderings and none of them look alike (هاربر Harper / هاربور Harbor)."""
     from rapidfuzz.distance import Indel
     from rapidfuzz.process import cdist
+
+    evidence = evidence or {}
 
     unique = sorted(set(stems))
     parent = {s: s for s in unique}
@@ -277,9 +301,18 @@ def group_stems(stems: Iterable[str]) -> dict[str, str]:
         dist = cdist(members, members, scorer=Indel.distance, score_cutoff=1, dtype="int32")
         for i, j in zip(*(dist == 1).nonzero()):
             a, b = members[i], members[j]
-            if i < j and is_vowel_variant(a, b) and frozenset((a, b)) not in DISTINCT:
+            if i < j and is_vowel_variant(a, b) and frozenset((a, b)) not in DISTINCT \
+                    and not _renderings_differ(evidence.get(a), evidence.get(b)):
                 parent[find(a)] = find(b)
     return {s: find(s) for s in unique}
+
+
+def _renderings_differ(a: set[str] | None, b: set[str] | None, threshold: float = 75.0) -> bool:
+    if not a or not b:
+        return False
+    from rapidfuzz.fuzz import ratio
+
+    return max(ratio(x, y) for x in a for y in b) < threshold
 
 
 def display_form(form: str) -> str:

@@ -94,14 +94,18 @@ class CheckInput:
         """Name mentions in the source (:class:`mtreview.arabic.names.Mention`)."""
         from mtreview.arabic.names import NameFinder
 
-        return NameFinder().find(((s.id, s.source) for s in self.segments), self.english)
+        finder = NameFinder()
+        found = finder.find(((s.id, s.source) for s in self.segments), self.english)
+        self.cache["name_evidence"] = finder.evidence
+        return found
 
     @cached_property
     def name_groups(self) -> dict[str, str]:
         """Mention stem → group representative."""
         from mtreview.arabic.names import group_stems
 
-        return group_stems(m.stem for m in self.mentions)
+        mentions = self.mentions
+        return group_stems((m.stem for m in mentions), self.cache.get("name_evidence"))
 
 
 class Check:

@@ -28,7 +28,15 @@ def _groups(data: CheckInput) -> dict[str, list[int]]:
 def _core(m: Mention) -> str:
     """A mention's written form without diacritics and without its article."""
     form = display_form(m.form)
-    return form[2:] if m.article and len(form) > 2 and form[1] == "ل" else form
+    return form[2:] if m.article and form.startswith(("ال", "أل", "ٱل")) else form
+
+
+# a hamza seat against a plain letter (ئ/ي, ؤ/و) tells words apart; alef forms do not
+_HAMZA_SEATS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+
+def _has_article(m: Mention) -> bool:
+    return display_form(m.form).startswith(("ال", "أل", "ٱل"))
 
 
 def _forms(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
@@ -67,10 +75,18 @@ class NameVariant(Check):
     def classify(ms: list[Mention]) -> tuple[str | None, str]:
         if len({m.stem for m in ms}) > 1:
             return "spelling", "minor"
-        if len({_core(m) for m in ms}) > 1:
+        cores = {_core(m) for m in ms}
+        if len(cores) > 1:
+            if len({c.translate(_HAMZA_SEATS) for c in cores}) > 1:
+                return None, "info"  # بادئة / بادية: a hamza seat makes another word
             return "orthography", "info"
-        # only the article differs: a finding only where the bare form is used as a name
-        if any(m.strong and not m.article for m in ms) and any(m.article for m in ms):
+        # only the article differs: a finding for a nisba family name (الهاشمي / هاشمي),
+        # not for place names and common words, whose article comes and goes with grammar
+        stem = ms[0].stem
+        bare = [m for m in ms if not _has_article(m)]
+        full = [m for m in ms if _has_article(m)]
+        if stem.endswith("ي") and bare and full and any(m.strong for m in bare) \
+                and any(m.strong for m in full):
             return "article", "info"
         return None, "info"
 

@@ -29,7 +29,7 @@ AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "
 EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
 
 _AR_UNITS = {
-    "واحد": 1, "واحده": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
+    "صفر": 0, "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1, "اثنا": 2, "اثنتا": 2, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
     "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7,
     "ثماني": 8, "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
     "مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتين": 200, "مائتان": 200,
@@ -102,7 +102,12 @@ def arabic_word_values(text: str) -> set[float]:
             continue
         values.add(v)
         if prev is not None:
-            values.add(prev + v if v in _AR_TENS.values() and prev < 10 else prev * v if v >= 100 else prev)
+            if v == 10 and prev < 10:  # ثلاثة عشر, الثانية عشرة
+                values.add(prev + 10)
+            elif v in _AR_TENS.values() and prev < 10:  # خمسة وسبعون
+                values.add(prev + v)
+            elif v >= 100:  # ثلاثة آلاف
+                values.add(prev * v)
         prev = v
     return values
 
