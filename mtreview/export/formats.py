@@ -75,7 +75,8 @@ class HfFormat(ExportFormat):
         from mtreview.export.card import render_card
 
         table = job.table()
-        to_dataset(table).save_to_disk(str(out))
+        # an empty dataset needs one explicit shard, or load_from_disk cannot read it back
+        to_dataset(table).save_to_disk(str(out), num_shards=1 if table.num_rows == 0 else None)
         p = job.project
         card = render_card(table, name=p.name, src_lang=p.src_lang, tgt_lang=p.tgt_lang,
                            license=job.license, systems=p.store.systems(),

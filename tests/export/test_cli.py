@@ -73,6 +73,16 @@ def test_nothing_to_export_without_reviews(tmp_path):
     _refused(run_cli("export", tmp_path / "p", tmp_path / "o"), "nothing to export")
 
 
+def test_snapshot_of_a_project_without_reviews_loads_back_empty(tmp_path):
+    src = tmp_path / "s.txt"
+    src.write_text("جملة أولى\nجملة ثانية\n", encoding="utf-8")
+    assert run_cli("init", tmp_path / "p", "--source", src).returncode == 0
+    r = run_cli("export", tmp_path / "p")
+    assert r.returncode == 0, r.stderr
+    ds = datasets.load_from_disk(str(tmp_path / "p" / "dataset"))
+    assert ds.num_rows == 0 and ds.features == schema.features()
+
+
 def test_overwrite_replaces_the_output(project_dir, tmp_path):
     out = tmp_path / "ds"
     assert run_cli("export", project_dir, out, "--reviewer", "rev-a").returncode == 0
