@@ -4,6 +4,9 @@
 reads and checks the whole input before anything is written; a failure while writing
 removes the half-made project, so bad input changes nothing.
 
+- ``hf``: a dataset written by ``mtreview export --format hf``: segments, the first
+  reference, systems with their provenance, translations and reviews (flags are not
+  imported: run ``mtreview check`` again).
 - ``wmt-mqm``: the Google/WMT MQM TSV (github.com/google/wmt-mqm-human-evaluation):
   segments, systems, their translations (the target with the ``<v></v>`` markers removed)
   and one MQM review per segment × system × rater, with its error spans as character
@@ -14,7 +17,9 @@ removes the half-made project, so bad input changes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+from datetime import timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -22,7 +27,15 @@ from typing import ClassVar
 from mtreview.core import ingest
 from mtreview.core.project import Project
 from mtreview.core.store import utcnow
-from mtreview.core.types import Document, ErrorSpan, Review, Segment, System, Translation
+from mtreview.core.types import (
+    Document,
+    ErrorSpan,
+    Reference,
+    Review,
+    Segment,
+    System,
+    Translation,
+)
 from mtreview.errors import UserError
 
 
@@ -33,6 +46,7 @@ class Imported:
     systems: list[tuple[System, list[Translation]]]
     reviews: list[Review] = field(default_factory=list)
     protocol: str = "esa"
+    references: list[Reference] = field(default_factory=list)
 
 
 class Importer:
@@ -123,7 +137,57 @@ class WmtMqmImporter(Importer):
         return Imported(list(docs.values()), segments, systems, reviews, protocol="mqm")
 
 
-IMPORTERS: dict[str, Importer] = {i.name: i for i in (WmtMqmImporter(),)}
+class HfImporter(Importer):
+    name = "hf"
+    description = "a dataset written by `mtreview export --format hf` (save_to_disk)"
+
+    def read(self, path: Path) -> Imported:
+        import datasets
+
+        from mtreview.export.schema import features
+
+        try:
+            ds = datasets.load_from_disk(str(path))
+        except (FileNotFoundError, ValueError, OSError) as e:
+            raise UserError(f"{path}: cannot load a saved dataset: {e}") from None
+        if isinstance(ds, datasets.DatasetDict) or set(ds.features) != set(features()):
+            raise UserError(f"{path}: not an mtreview review dataset (columns: "
+                            f"{', '.join(getattr(ds, 'column_names', []) or ds)})")
+        if ds.num_rows == 0:
+            raise UserError(f"{path}: the dataset has no rows")
+        rows = ds.to_list()
+        docs: dict[str, Document] = {}
+        segments: dict[int, Segment] = {}
+        texts: dict[str, dict[int, str]] = {}
+        provenance: dict[str, dict] = {}
+        reviews = []
+        for n, r in enumerate(rows, 1):
+            seg = r["seg_id"]
+            docs.setdefault(r["doc_id"], Document(r["doc_id"], len(docs)))
+            if segments.setdefault(seg, Segment(seg, r["doc_id"], 1, r["src"])).source != r["src"]:
+                raise UserError(f"{path}: row {n}: segment {seg} has another source text")
+            texts.setdefault(r["system"], {})[seg] = r["tgt"]
+            provenance.setdefault(r["system"], json.loads(r["provenance"] or "{}"))
+            if r["reviewer"] is not None:
+                reviews.append(Review(
+                    seg, r["system"], r["reviewer"], r["protocol"] or "esa", r["score"],
+                    tuple(ErrorSpan.from_dict(s) for s in r["error_spans"]), r["comment"] or "",
+                    _iso(r["start_time"]), _iso(r["end_time"])))
+        refs = {r["seg_id"]: r["ref"] for r in rows if r["ref"] is not None}
+        systems = [(System(name, "file", provenance[name]),
+                    [Translation(name, seg, t) for seg, t in sorted(ts.items())])
+                   for name, ts in texts.items()]
+        protocols = [r.protocol for r in reviews]
+        return Imported(list(docs.values()), [segments[s] for s in sorted(segments)], systems,
+                        reviews, max(set(protocols), key=protocols.count) if protocols else "esa",
+                        [Reference(seg, 0, text) for seg, text in sorted(refs.items())])
+
+
+def _iso(t) -> str | None:
+    return None if t is None else t.astimezone(timezone.utc).isoformat()
+
+
+IMPORTERS: dict[str, Importer] = {i.name: i for i in (WmtMqmImporter(), HfImporter())}
 
 
 def import_project(fmt: str, path: Path, dir: Path, src_lang: str = "ar",
@@ -134,7 +198,8 @@ def import_project(fmt: str, path: Path, dir: Path, src_lang: str = "ar",
     if not str(path) or str(path) == ".":
         raise UserError(f"--from {fmt} needs --source FILE")
     data = IMPORTERS[fmt].read(Path(path))
-    project = Project.create(dir, data.documents, data.segments, (), src_lang=src_lang,
+    project = Project.create(dir, data.documents, data.segments, data.references,
+                             src_lang=src_lang,
                              tgt_lang=tgt_lang,
                              extra_config={"review": {"protocol": data.protocol}})
     try:

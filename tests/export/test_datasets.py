@@ -134,3 +134,30 @@ def test_dataset_card_metadata(project_dir, tmp_path):
     assert "2 reviewer(s)" in card.text
     assert all(name in card.text for name in SYSTEMS)
     assert "## How it was made" in card.text
+
+
+def test_hf_export_imports_back_as_a_project(project_dir, tmp_path):
+    from tests.conftest import run_cli
+
+    assert run_cli("export", project_dir, tmp_path / "ds", "--all").returncode == 0
+    r = run_cli("init", "--from", "hf", "--source", tmp_path / "ds", tmp_path / "again")
+    assert r.returncode == 0, r.stderr
+    assert run_cli("export", tmp_path / "again", tmp_path / "ds2", "--all").returncode == 0
+    first = datasets.load_from_disk(str(tmp_path / "ds")).to_list()
+    second = datasets.load_from_disk(str(tmp_path / "ds2")).to_list()
+    assert any(r["flags"] for r in first)
+    for r in first:  # flags come from `mtreview check`, not from the dataset
+        r["flags"] = []
+    assert second == first
+    # and the dataset a project came from is not overwritten by its export
+    r = run_cli("export", tmp_path / "again", tmp_path / "ds", "--overwrite")
+    assert r.returncode == 2 and "created from" in r.stderr
+
+
+def test_import_of_a_dataset_that_is_not_a_review_dataset(tmp_path):
+    from tests.conftest import run_cli
+
+    datasets.Dataset.from_dict({"source": ["نص"]}).save_to_disk(str(tmp_path / "other"))
+    r = run_cli("init", "--from", "hf", "--source", tmp_path / "other", tmp_path / "p")
+    assert r.returncode == 2 and "not an mtreview review dataset" in r.stderr
+    assert r.stderr.count("\n") == 1 and not (tmp_path / "p").exists()
