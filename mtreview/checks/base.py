@@ -170,7 +170,7 @@ def run_checks(source: Any, only: Iterable[str] | None = None,
 
         glossary = read_glossary(glossary)
     data = _as_input(source, glossary)
-    ids = resolve_ids(only, glossary is not None)
+    ids = resolve_ids(only, data.glossary is not None)
     flags: list[Flag] = []
     for cid in ids:
         flags.extend(CHECKS[cid]().run(data))

@@ -4,7 +4,7 @@ far longer or shorter than is usual for this project).
 The usual ratio is the median of log(len(target) / len(source)) over every pair of the run
 (Arabic→English is typically about 1.1–1.4 in characters); a pair more than
 ``FACTOR``× away from it, with at least ``MIN_CHARS`` characters on the longer side, is
-flagged."""
+flagged. With fewer than ``MIN_PAIRS`` pairs the usual ratio is ``PRIOR_RATIO``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from mtreview.core.types import Flag, SpanRef
 
 FACTOR = 2.5
 MIN_CHARS = 20
+MIN_PAIRS = 50  # fewer pairs: compare with PRIOR_RATIO instead of the run's median
+PRIOR_RATIO = 1.15  # English chars per Arabic char: median of FLORES, MADAR (1.15), NTREX (1.09)
 
 
 @register
@@ -47,7 +49,8 @@ class LengthRatio(Check):
                  if src_len.get(seg_id) and text.strip()]
         if not pairs:
             return
-        usual = statistics.median(math.log(t / s) for _, _, t, s in pairs)
+        usual = (statistics.median(math.log(t / s) for _, _, t, s in pairs)
+                 if len(pairs) >= MIN_PAIRS else math.log(PRIOR_RATIO))
         limit = math.log(FACTOR)
         for system, seg_id, t, s in pairs:
             dev = math.log(t / s) - usual

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from mtreview.arabic.normalize import ARABIC_WORD_RE, fold_digits, normalize
+from mtreview.arabic.normalize import ARABIC_WORD_RE, analyse, fold_digits, normalize
 from mtreview.checks.base import SegmentCheck, register
 from mtreview.core.types import Flag, SpanRef
 
@@ -24,12 +24,13 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 AR_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>ألف|الف|آلاف|الاف|ألفا|الفا|مليون|ملايين|مليونا|مليار|مليارات|بليون))?")
 EN_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
 
+TIME_RE = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
 AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
            "مليار": 1e9, "مليارات": 1e9, "بليون": 1e9}
 EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
 
 _AR_UNITS = {
-    "صفر": 0, "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1, "اثنا": 2, "اثنتا": 2, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
+    "صفر": 0, "حادي": 1, "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1, "اثنا": 2, "اثنتا": 2, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
     "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7,
     "ثماني": 8, "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
     "مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتين": 200, "مائتان": 200,
@@ -37,13 +38,16 @@ _AR_UNITS = {
     # ordinals and duals count for matching only, like every number word
     "اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3, "رابع": 4, "رابعه": 4,
     "خامس": 5, "خامسه": 5, "سادس": 6, "سادسه": 6, "سابع": 7, "سابعه": 7, "ثامن": 8, "ثامنه": 8,
-    "تاسع": 9, "تاسعه": 9, "عاشر": 10, "عاشره": 10, "نصف": 0.5, "ربع": 0.25,
+    "تاسع": 9, "تاسعه": 9, "عاشر": 10, "عاشره": 10, "نصف": 0.5, "ربع": 0.25, "ثلث": 1 / 3,
     "يومين": 2, "اسبوعين": 2, "شهرين": 2, "عامين": 2, "سنتين": 2, "ساعتين": 2, "دقيقتين": 2,
     "مرتين": 2, "ليلتين": 2,
 }
 _AR_TENS = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
             "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
             "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90}
+_AR_DECADES = {normalize(k): v for k, v in (
+    ("عشرينيات", 20), ("ثلاثينيات", 30), ("أربعينيات", 40), ("خمسينيات", 50), ("ستينيات", 60),
+    ("سبعينيات", 70), ("ثمانينيات", 80), ("تسعينيات", 90))}
 _EN_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
@@ -73,7 +77,14 @@ def digit_numbers(text: str, arabic: bool) -> list[Number]:
     folded = fold_digits(text)
     pattern, mults = (AR_NUM_RE, AR_MULT) if arabic else (EN_NUM_RE, EN_MULT)
     out = []
+    for m in TIME_RE.finditer(folded):  # 17:00 → the hour (minutes ":00" say nothing)
+        out.append(Number(float(m.group(1)), m.start(1), m.end(1), text[m.start(1):m.end(1)]))
+        if m.group(2) != "00":
+            out.append(Number(float(m.group(2)), m.start(2), m.end(2), text[m.start(2):m.end(2)]))
+    folded = TIME_RE.sub(lambda m: " " * len(m.group()), folded)
     for m in pattern.finditer(folded):
+        if len(m.group()) > 1 and not m.group().strip("0"):
+            continue  # "00": clock or code padding, not a quantity
         mult = m.group("mult")
         num = m.group()[: m.start("mult") - m.start()].rstrip() if mult else m.group()
         value = _value(num)
@@ -90,13 +101,16 @@ def arabic_word_values(text: str) -> set[float]:
     for w in ARABIC_WORD_RE.finditer(text):
         n = normalize(w.group())
         v = None
-        for cand in (n, n[1:] if n[:1] in "وفبل" else None, n[2:] if n.startswith("ال") else None):
+        for cand in (n, n[1:] if n[:1] in "وفبل" else None, analyse(w.group()).stem):
             if not cand:
                 continue
             base = cand[:-1] if cand.endswith("ا") and cand[:-1] in _AR_UNITS else cand
             v = _AR_UNITS.get(base, _AR_TENS.get(base))
             if v is not None:
                 break
+            decade = _AR_DECADES.get(base)
+            if decade is not None:  # الستينيات: the sixties, 1960s
+                values.update((decade, 1800 + decade, 1900 + decade, 2000 + decade))
         if v is None:
             prev = None
             continue
@@ -131,7 +145,22 @@ def english_word_values(text: str) -> set[float]:
     return values
 
 
+# a fraction word also stands for its minutes (ربع ساعة = 15 minutes, half an hour = 30)
+_MINUTES = {0.5: 30.0, 0.25: 15.0, round(1 / 3, 6): 20.0}
+
+
+def matchable(values: set[float]) -> set[float]:
+    """``values`` plus the equivalents a translation may legitimately use: 12-hour clock
+    hours for 24-hour ones (17 ↔ 5) and minutes for fractions of an hour."""
+    out = {round(v, 6) for v in values}
+    out |= {_MINUTES[v] for v in out if v in _MINUTES}
+    out |= {v - 12 for v in out if 13 <= v <= 23 and v == int(v)}
+    out |= {v + 12 for v in out if 1 <= v <= 11 and v == int(v)}
+    return out
+
+
 def _missing(nums: list[Number], values: set[float]) -> list[Number]:
+    values = matchable(values)
     return [n for n in nums if n.value not in values]
 
 
