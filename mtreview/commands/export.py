@@ -7,6 +7,8 @@ from pathlib import Path
 
 HELP = "export reviews: a datasets dataset (hf, parquet, jsonl, csv) or WMT formats"
 
+# the names of mtreview.export.formats.FORMATS (not imported here: --help stays light;
+# tests/export/test_cli.py checks the two agree)
 FORMAT_NAMES = ("hf", "parquet", "jsonl", "csv", "wmt-mqm", "wmt-esa", "mt-metrics-eval")
 
 
@@ -14,9 +16,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", metavar="DIR", help="project directory")
     p.add_argument("out", metavar="OUT", nargs="?", default=None,
                    help="output file or directory; without it, refresh DIR/dataset/")
-    p.add_argument("--format", dest="fmt", choices=FORMAT_NAMES, default=None,
-                   help="output format (default: from OUT's suffix — .parquet, .jsonl, "
-                        ".csv, .tsv → wmt-mqm — else hf)")
+    p.add_argument("--format", dest="fmt", metavar="FORMAT", default=None,
+                   help=f"output format: {', '.join(FORMAT_NAMES)} (default: from OUT's "
+                        "suffix — .parquet, .jsonl, .csv, .tsv → wmt-mqm — else hf)")
     p.add_argument("--reviewer", metavar="NAME", default=None, help="only this reviewer")
     p.add_argument("--system", metavar="NAME", default=None, help="only this system")
     p.add_argument("--all", dest="include_all", action="store_true",
@@ -39,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
         from mtreview.export.rows import RowFilter
 
         out = Path(args.out)
+        if args.fmt is not None and args.fmt not in FORMATS:
+            raise UserError(f"unknown export format {args.fmt!r} "
+                            f"(known: {', '.join(FORMATS)})")
         fmt = FORMATS[args.fmt or guess_format(out)]
         _check_out(project, out, fmt.is_dir, args.overwrite)
         _check_filters(project, args)

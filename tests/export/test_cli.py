@@ -55,7 +55,7 @@ def test_bad_inputs_are_refused_and_change_nothing(project_dir, tmp_path):
         (("export", project_dir, project_dir.parent, "--overwrite"), "the project"),
         (("export", project_dir, "--reviewer", "rev-a"), "needs an OUT"),
         (("export", project_dir, busy, "--format", "csv", "--overwrite"), "is a directory"),
-        (("export", project_dir, tmp_path / "o", "--format", "xml"), "invalid choice"),
+        (("export", project_dir, tmp_path / "o", "--format", "xml"), "unknown export format"),
     ]
     for args, words in cases:
         _refused(run_cli(*args), words)
@@ -214,3 +214,12 @@ def test_new_user_reviews_the_sample_and_loads_the_export(tmp_path):
     assert ds["lp"] == ["ar-en"] * 5
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "new-user" in card and "human-ref" in card
+
+
+def test_help_lists_every_registered_format():
+    from mtreview.commands.export import FORMAT_NAMES
+    from mtreview.export.formats import FORMATS
+
+    assert FORMAT_NAMES == tuple(FORMATS)
+    r = run_cli("export", "--help")
+    assert all(name in " ".join(r.stdout.split()) for name in FORMATS)
