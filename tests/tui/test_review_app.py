@@ -8,7 +8,7 @@ from datetime import datetime
 from mtreview.core.project import Project
 from mtreview.core.types import Flag, SpanRef
 from mtreview.tui.app import create_app
-from mtreview.tui.widgets.translation_card import TranslationCard
+from mtreview.tui.widgets.translation_card import card_block
 
 from .conftest import SYSTEMS, build_project, drive, rendered
 
@@ -84,8 +84,10 @@ def test_flags_are_listed_highlighted_and_f_jumps_to_them(project_dir):
         await pilot.press("f")
         await pilot.pause()
         screen = pilot.app.review_screen
-        card = list(screen.query(TranslationCard))[1]
-        return screen.view.segment.id, rendered(pilot.app), card.render()
+        card = screen.view.cards[1]
+        _panel, body = card_block(card.text, 100, screen.mode, screen.card_spans(1), card.label,
+                                  None, "esa", False)
+        return screen.view.segment.id, rendered(pilot.app), body
 
     seg_id, screen_text, card_text = drive(app, steps)
     assert seg_id == 7

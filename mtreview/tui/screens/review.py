@@ -7,19 +7,21 @@ import re
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input
 
 from mtreview.arabic.display import MODES
 from mtreview.core.types import ErrorSpan
-from mtreview.tui.bindings import textual_bindings
+from mtreview.tui.bindings import REVIEW_KEYS, effective_keys, textual_bindings
 from mtreview.tui.messages import IndexLoaded, SearchDone
 from mtreview.tui.session import SCORE_PROTOCOLS, SPAN_PROTOCOLS, ReviewSession, SegmentView
-from mtreview.tui.widgets.flag_list import FlagList
+from mtreview.tui.widgets.flag_list import flag_text
+from mtreview.tui.widgets.key_bar import Line, key_hints
 from mtreview.tui.widgets.segment_list import SegmentList
-from mtreview.tui.widgets.source_view import SourceView, TextPanel
-from mtreview.tui.widgets.translation_card import TranslationCard, review_subtitle
+from mtreview.tui.widgets.segment_pane import SegmentPane
+from mtreview.tui.widgets.source_view import source_block, text_block
+from mtreview.tui.widgets.translation_card import card_block
 
 _WORD = re.compile(r"\S+")
 
@@ -29,6 +31,7 @@ def words(text: str) -> list[tuple[int, int]]:
 
 
 class ReviewScreen(Screen):
+    AUTO_FOCUS = None  # keys go to the screen's bindings; the prompt takes focus when open
     BINDINGS = textual_bindings() + [Binding("escape", "cancel_prompt", show=False)]
 
     def __init__(self, session: ReviewSession) -> None:
@@ -45,19 +48,18 @@ class ReviewScreen(Screen):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Static("loading…", id="status")
+        yield Line("loading…", id="status")
         with Horizontal(id="body"):
             yield SegmentList(self.session, id="segments")
-            with VerticalScroll(id="main"):
-                yield SourceView("source", id="source")
-                yield TextPanel("reference", id="reference")
-                yield Vertical(id="cards")
-                yield FlagList(id="flags")
+            yield SegmentPane(id="pane")
         yield Input(id="prompt")
-        yield Footer()
+        yield Line(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#prompt", Input).display = False
+        prompt = self.query_one("#prompt", Input)
+        prompt.display, prompt.disabled = False, True
+        self.query_one("#keys", Line).set(key_hints(
+            effective_keys(self.app.keymap_overrides), {k.id for k in REVIEW_KEYS if k.show}))
         self.load_index()
 
     @work(thread=True, exclusive=True, group="index")
@@ -69,7 +71,7 @@ class ReviewScreen(Screen):
         self.loaded = True
         self.query_one(SegmentList).reload()
         if not len(self.session):
-            self.query_one("#status", Static).update("this project has no segments")
+            self.query_one("#status", Line).set("this project has no segments")
             return
         self.show_row(self.session.first_unreviewed())
 
@@ -81,14 +83,8 @@ class ReviewScreen(Screen):
         self.focus_card = 0
         self.side = "tgt"
         self.word = self.anchor = 0
-        box = self.query_one("#cards", Vertical)
-        cards = list(box.query(TranslationCard))
-        want = len(self.view.cards)
-        if len(cards) != want:
-            box.remove_children()
-            box.mount_all(TranslationCard() for _ in range(want))
         self.query_one(SegmentList).set_current(self.row)
-        self.paint()
+        self.paint(keep_scroll=False)
 
     def card(self):
         if self.view is None or not self.view.cards:
@@ -105,45 +101,61 @@ class ReviewScreen(Screen):
             return self.view.segment.source if self.view else ""
         return self.card().text
 
-    def paint(self) -> None:
+    def paint(self, keep_scroll: bool = True) -> None:
         if self.view is None:
             return
-        view, session, card = self.view, self.session, self.card()
-        done = session.done_count()
-        self.query_one("#status", Static).update(
+        view, session = self.view, self.session
+        self.query_one("#status", Line).set(
             f"segment {view.segment.id} · {view.segment.doc_id} · {self.row + 1}/"
-            f"{len(session)} · {done} reviewed · {session.reviewer} · "
+            f"{len(session)} · {session.done_count()} reviewed · {session.reviewer} · "
             f"{session.protocol.upper()} · display {self.mode}"
             + (" · blind" if session.blind else ""))
-        cursor = [(*self.selection(), "cursor")]
-        src_spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
-                     if s.side == "src" and s.seg_id == view.segment.id]
+        pane = self.query_one(SegmentPane)
+        pane.show(self.blocks, keep_scroll=keep_scroll)
+        if keep_scroll:
+            pane.scroll_to_block("source" if self.side == "src" else f"card{self.focus_card}")
+
+    def card_spans(self, i: int) -> list[tuple[int, int, str]]:
+        """Flag, error and cursor spans (logical offsets) of card ``i``'s translation."""
+        view, card = self.view, self.view.cards[i]
+        spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
+                 if s.side == "tgt" and s.system == card.system]
+        review = self.session._reviews.get((view.segment.id, card.system))
+        if review:
+            spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "tgt"]
+        if i == self.focus_card and self.side == "tgt":
+            spans.append((*self.selection(), "cursor"))
+        return spans
+
+    def source_spans(self) -> list[tuple[int, int, str]]:
+        view, card = self.view, self.card()
+        spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
+                 if s.side == "src" and s.seg_id == view.segment.id]
         if card is not None:
-            review = session.current(view.segment.id, card.system)
-            src_spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "src"]
-        self.query_one(SourceView).show(
-            view.segment.source, self.mode, src_spans + (cursor if self.side == "src" else []),
-            title=f"source {view.segment.id}",
-            subtitle="omission cursor (o: back)" if self.side == "src" else "")
-        ref = self.query_one("#reference", TextPanel)
-        ref.display = self.show_reference and bool(view.references)
-        if ref.display:
-            ref.show("\n".join(view.references), self.mode, [], title="reference")
-        labels = {c.system: c.label for c in view.cards}
-        for i, (c, widget) in enumerate(zip(view.cards, self.query(TranslationCard))):
+            review = self.session.current(view.segment.id, card.system)
+            spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "src"]
+        if self.side == "src":
+            spans.append((*self.selection(), "cursor"))
+        return spans
+
+    def blocks(self, width: int) -> list:
+        """The pane's content for ``width`` columns: source, reference, cards, flags."""
+        view, session = self.view, self.session
+        out = [("source", source_block(
+            view.segment.source, width, self.mode, self.source_spans(),
+            f"source {view.segment.id}",
+            "omission cursor (o: back)" if self.side == "src" else "",
+            "focused" if self.side == "src" else "normal")[0])]
+        if self.show_reference and view.references:
+            out.append(("reference", text_block("\n".join(view.references), width, self.mode,
+                                                [], "reference")[0]))
+        for i, c in enumerate(view.cards):
             review = session._reviews.get((view.segment.id, c.system))
-            spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
-                     if s.side == "tgt" and s.system == c.system]
-            if review:
-                spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "tgt"]
-            focused = i == self.focus_card
-            if focused and self.side == "tgt":
-                spans += cursor
-            widget.set_class(focused, "-focused")
-            widget.set_class(review is not None, "-reviewed")
-            widget.show(c.text, self.mode, spans, title=c.label,
-                        subtitle=review_subtitle(review, session.protocol))
-        self.query_one(FlagList).show(view.flags, labels)
+            out.append((f"card{i}", card_block(c.text, width, self.mode, self.card_spans(i),
+                                               c.label, review, session.protocol,
+                                               i == self.focus_card)[0]))
+        out.append(("flags", flag_text(view.flags, {c.system: c.label for c in view.cards})))
+        return out
 
     # -- navigation -------------------------------------------------------------------
     def _go(self, row: int | None, none_message: str) -> None:
@@ -260,12 +272,12 @@ class ReviewScreen(Screen):
         prompt.restrict = restrict
         prompt.placeholder = placeholder
         prompt.value = value
-        prompt.display = True
+        prompt.display, prompt.disabled = True, False
         prompt.focus()
 
     def action_cancel_prompt(self) -> None:
         prompt = self.query_one("#prompt", Input)
-        prompt.display = False
+        prompt.display, prompt.disabled = False, True
         self.prompt_kind = None
         self.set_focus(None)
 

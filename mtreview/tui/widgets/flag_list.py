@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from mtreview.core.types import Flag
 
 _SEVERITY = {"major": "bold red", "minor": "yellow", "info": "cyan"}
 
 
-class FlagList(Static):
-    DEFAULT_CSS = """
-    FlagList { height: auto; padding: 0 1; color: $text-muted; }
-    """
-
-    def show(self, flags: tuple[Flag, ...], labels: dict[str, str]) -> None:
-        if not flags:
-            self.update(Text("no flags", style="dim"))
-            return
-        out = Text()
-        for n, f in enumerate(flags):
-            if n:
-                out.append("\n")
-            out.append(f"⚑ {f.check} ", style="magenta")
-            out.append(f"{f.severity} ", style=_SEVERITY.get(f.severity, ""))
-            where = labels.get(f.system, f.system) if f.system else "source"
-            out.append(f"[{where}] ", style="bold")
-            out.append(f.message)
-        self.update(out)
+def flag_text(flags: tuple[Flag, ...], labels: dict[str, str]) -> Text:
+    if not flags:
+        return Text(" no flags", style="dim")
+    out = Text()
+    for n, f in enumerate(flags):
+        if n:
+            out.append("\n")
+        out.append(f" ⚑ {f.check} ", style="magenta")
+        out.append(f"{f.severity} ", style=_SEVERITY.get(f.severity, ""))
+        where = labels.get(f.system, f.system) if f.system else "source"
+        out.append(f"[{where}] ", style="bold")
+        out.append(f.message)
+    return out

@@ -1,46 +1,29 @@
-"""The source sentence (and the reference), right-aligned in the chosen display mode."""
+"""Text blocks of the pane: the source sentence (right-to-left) and the reference."""
 
 from __future__ import annotations
 
+from rich import box
+from rich.panel import Panel
 from rich.text import Text
-from textual.widget import Widget
 
 from mtreview.tui.widgets.styled import styled
 
-
-class TextPanel(Widget):
-    """A titled block of text with logical spans highlighted."""
-
-    DEFAULT_CSS = """
-    TextPanel { height: auto; padding: 0 1; border: round $panel-lighten-2; }
-    TextPanel.-focused { border: round $accent; }
-    """
-
-    def __init__(self, title: str = "", **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.text = ""
-        self.mode = "shaped"
-        self.spans: list[tuple[int, int, str]] = []
-        self.rtl: bool | None = None
-        self.border_title = title
-
-    def show(self, text: str, mode: str, spans: list[tuple[int, int, str]],
-             rtl: bool | None = None, title: str | None = None,
-             subtitle: str | None = None) -> None:
-        self.text, self.mode, self.spans, self.rtl = text, mode, spans, rtl
-        if title is not None:
-            self.border_title = title
-        if subtitle is not None:
-            self.border_subtitle = subtitle
-        self.refresh(layout=True)
-
-    def render(self) -> Text:
-        width = self.content_size.width or max(10, self.size.width - 4)
-        return styled(self.text, width, self.mode, self.spans, self.rtl)
+BORDER = {"normal": "grey50", "focused": "bold cyan", "reviewed": "green"}
 
 
-class SourceView(TextPanel):
-    """The Arabic source: always right-to-left."""
+def text_block(text: str, width: int, mode: str, spans: list[tuple[int, int, str]],
+               title: str, subtitle: str = "", rtl: bool | None = None,
+               state: str = "normal") -> tuple[Panel, Text]:
+    """A bordered panel of ``text`` wrapped to fit ``width`` (the pane's width), with the
+    styled body returned too (tests and callers inspect it)."""
+    body = styled(text, max(4, width - 4), mode, spans, rtl)
+    panel = Panel(body, title=title, subtitle=subtitle or None, title_align="left",
+                  subtitle_align="right", border_style=BORDER[state],
+                  box=box.DOUBLE if state == "focused" else box.ROUNDED, padding=(0, 1))
+    return panel, body
 
-    def show(self, text, mode, spans, rtl=True, title=None, subtitle=None):  # noqa: D102
-        super().show(text, mode, spans, True, title, subtitle)
+
+def source_block(text: str, width: int, mode: str, spans, title: str, subtitle: str = "",
+                 state: str = "normal"):
+    """The Arabic source: always a right-to-left paragraph, right-aligned."""
+    return text_block(text, width, mode, spans, title, subtitle, True, state)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mtreview.core.types import Review
-from mtreview.tui.widgets.source_view import TextPanel
+from mtreview.tui.widgets.source_view import text_block
 
 
 def review_subtitle(review: Review | None, protocol: str) -> str:
@@ -21,8 +21,8 @@ def review_subtitle(review: Review | None, protocol: str) -> str:
     return " · ".join(parts) or "reviewed"
 
 
-class TranslationCard(TextPanel):
-    DEFAULT_CSS = """
-    TranslationCard.-reviewed { border: round $success; }
-    TranslationCard.-focused { border: double $accent; }
-    """
+def card_block(text: str, width: int, mode: str, spans, label: str, review: Review | None,
+               protocol: str, focused: bool):
+    state = "focused" if focused else ("reviewed" if review is not None else "normal")
+    return text_block(text, width, mode, spans, label, review_subtitle(review, protocol),
+                      None, state)
