@@ -266,9 +266,7 @@ def _is_demonym(stem: str) -> bool:
 
 def _mention(seg_id: int, text: str, start: int, end: int, a: Analysis, stem: str,
              strong: bool) -> Mention:
-    cut = len(a.prefix) - (2 if a.article else 0)
-    if a.article and not text.startswith(("ال", "أل", "ٱل"), start + cut):
-        cut = len(a.prefix)  # لل: the article's alef is elided, keep the stem only
+    cut = a.article_start
     return Mention(seg_id, start + cut, end, text[start + cut:end], stem, a.article, strong)
 
 

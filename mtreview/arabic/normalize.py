@@ -107,10 +107,19 @@ class Analysis:
         return self.surface[len(self.prefix):]
 
     @property
+    def article_start(self) -> int:
+        """Offset in ``surface`` after the و/ف/ب/ك/ل clitics, before the article if written
+        (``والهاشمي`` → 1; ``للحكومة``, whose article lost its alef → 2)."""
+        if self.article:
+            cut = len(_surface_prefix(self.prefix, len(normalize(self.prefix)) - 2))
+            if normalize(self.surface[cut:]).startswith(ARTICLE):
+                return cut
+        return len(self.prefix)
+
+    @property
     def article_surface(self) -> str:
         """The surface without conjunction/preposition clitics, but with its article."""
-        cut = len(self.prefix) - (2 if self.article else 0)
-        return self.surface[cut:]
+        return self.surface[self.article_start:]
 
 
 def _surface_prefix(surface: str, n_letters: int) -> str:

@@ -58,7 +58,7 @@ def read_glossary(path: str | Path) -> list[GlossaryEntry]:
 
 
 def _stems(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start() + len(a.prefix), m.end(), a.stem)
+    return [(m.start() + a.article_start, m.end(), a.stem)
             for m in ARABIC_WORD_RE.finditer(text) for a in (analyse(m.group()),)]
 
 

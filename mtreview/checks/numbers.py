@@ -24,7 +24,7 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 AR_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>ألف|الف|آلاف|الاف|ألفا|الفا|مليون|ملايين|مليونا|مليار|مليارات|بليون))?")
 EN_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
 
-TIME_RE = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
+TIME_RE = re.compile(r"\b([01]?\d|2[0-3])[:،] ?([0-5]\d)\b")  # 15:00, and 15،00 in Arabic
 AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
            "مليار": 1e9, "مليارات": 1e9, "بليون": 1e9}
 EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
@@ -83,8 +83,6 @@ def digit_numbers(text: str, arabic: bool) -> list[Number]:
             out.append(Number(float(m.group(2)), m.start(2), m.end(2), text[m.start(2):m.end(2)]))
     folded = TIME_RE.sub(lambda m: " " * len(m.group()), folded)
     for m in pattern.finditer(folded):
-        if len(m.group()) > 1 and not m.group().strip("0"):
-            continue  # "00": clock or code padding, not a quantity
         mult = m.group("mult")
         num = m.group()[: m.start("mult") - m.start()].rstrip() if mult else m.group()
         value = _value(num)
