@@ -42,6 +42,10 @@ class Metric:
 
     def sentence_scores(self, stats: np.ndarray) -> np.ndarray:
         """Per-segment scores (sacrebleu's sentence-level settings), one per row."""
+        return self.scores(np.asarray(stats, dtype=np.float64))
+
+    def sentence_scores_reference(self, stats: np.ndarray) -> np.ndarray:
+        """The same through sacrebleu's own per-row code (slow; for tests)."""
         m = self.make(sentence=True)
         rows = stats.astype(np.int64) if self.integer_stats else stats
         return np.array([float(m._compute_score_from_stats(list(r)).score) for r in rows])
@@ -60,10 +64,15 @@ class Bleu(Metric):
         from sacrebleu.metrics import BLEU
         return BLEU(effective_order=sentence)
 
+    def sentence_scores(self, stats: np.ndarray) -> np.ndarray:
+        return self._scores(np.asarray(stats, dtype=np.float64), self.make(sentence=True))
+
     def scores(self, sums: np.ndarray) -> np.ndarray:
-        m = self.make()
-        if m.smooth_method not in ("exp", "none", "floor") or m.effective_order:
-            return super().scores(sums)
+        return self._scores(sums, self.make())
+
+    def _scores(self, sums: np.ndarray, m: Any) -> np.ndarray:
+        if m.smooth_method not in ("exp", "none", "floor"):
+            return np.array([m._compute_score_from_stats(r).score for r in sums])
         order = m.max_ngram_order
         dt = sums.dtype
         sys_len = sums[:, 0].astype(np.int64).astype(np.float64)
@@ -77,6 +86,7 @@ class Bleu(Metric):
             alive = np.ones(len(sums), dtype=bool)
             smooth = np.ones(len(sums), dtype=dt)
             logsum = np.zeros(len(sums))
+            eff = np.zeros(len(sums), dtype=np.int64)
             for n in range(order):
                 c, t = correct[:, n], total[:, n]
                 alive &= t > 0
@@ -92,8 +102,14 @@ class Bleu(Metric):
                 p64 = p.astype(np.float64)
                 logp = np.where(alive & (p64 != 0), np.log(np.where(p64 > 0, p64, 1.0)),
                                 -9999999999.0)
+                if m.effective_order:  # only the orders before the first empty one count
+                    logp = np.where(alive, logp, 0.0)
+                    eff += alive
                 logsum = logsum + logp
-            score = bp * np.exp(logsum / order)
+            if m.effective_order:
+                score = bp * np.exp(logsum / np.where(eff > 0, eff, order))
+            else:
+                score = bp * np.exp(logsum / order)
         any_correct = (correct != 0).any(axis=1)
         return np.where(any_correct, score, 0.0)
 

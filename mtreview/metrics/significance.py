@@ -59,6 +59,23 @@ def bootstrap_scores(metric: Metric, stats: np.ndarray, counts: np.ndarray) -> n
     return metric.scores(sums)
 
 
+def all_bootstrap_scores(metric: Metric, stats: dict[str, np.ndarray], counts: np.ndarray
+                         ) -> dict[str, np.ndarray]:
+    """Resample scores of every system from one matrix product over all their statistics.
+
+    Integer statistics are multiplied in float32 when every partial sum stays below 2**24
+    (then exact), otherwise in float64; the sums are float32 either way, as in sacrebleu.
+    """
+    names = list(stats)
+    wide = np.concatenate([stats[s] for s in names], axis=1)
+    exact32 = metric.integer_stats and float(np.abs(wide).sum(0).max(initial=0)) * \
+        float(counts.max(initial=0)) < 2 ** 24
+    dtype = np.float32 if exact32 else np.float64
+    sums = (counts.astype(dtype) @ wide.astype(dtype)).astype(np.float32)
+    d = stats[names[0]].shape[1]
+    return {s: metric.scores(sums[:, i * d:(i + 1) * d]) for i, s in enumerate(names)}
+
+
 def bootstrap_p(scores_sys: np.ndarray, scores_base: np.ndarray, real_diff: float) -> float:
     diffs = np.abs(scores_sys - scores_base)
     return _p_value(diffs - diffs.mean(), float(real_diff))
@@ -114,18 +131,21 @@ def clusters(order: list[str], p: dict[str, dict[str, float]], alpha: float = 0.
 
 def run_tests(metric: Metric, stats: dict[str, np.ndarray], scores: dict[str, float],
               baseline: str, bootstrap: int = 1000, ar: int = 0,
-              seed: int | None = DEFAULT_SEED, alpha: float = 0.05) -> MetricTests:
+              seed: int | None = DEFAULT_SEED, alpha: float = 0.05,
+              counts: np.ndarray | None = None) -> MetricTests:
     """Bootstrap CIs, p-values against ``baseline`` (bootstrap and AR), pairwise p, clusters.
 
     ``stats``: system → (N, d) per-segment statistics (same segments, same order);
-    ``scores``: system → exact corpus score.
+    ``scores``: system → exact corpus score; ``counts``: precomputed
+    :func:`bootstrap_counts` (the same for every metric of one report).
     """
     names = list(stats)
     n = len(next(iter(stats.values())))
     boot: dict[str, np.ndarray] = {}
     if bootstrap > 0 and n > 0:
-        counts = bootstrap_counts(n, bootstrap, seed)
-        boot = {s: bootstrap_scores(metric, stats[s], counts) for s in names}
+        if counts is None:
+            counts = bootstrap_counts(n, bootstrap, seed)
+        boot = all_bootstrap_scores(metric, stats, counts)
     sel = ar_selection(n, ar, seed) if ar > 0 and n > 0 else None
     results: dict[str, SystemTest] = {}
     for s in names:

@@ -88,27 +88,61 @@ def segment_stats(store, system: str, metric: Metric, refset: RefSet,
                   hyps: Sequence[str]) -> tuple[np.ndarray, int]:
     """Statistics of one system, one row per scored segment (in ``refset.seg_ids`` order).
 
-    Returns ``(stats, n_computed)``: rows come from the store's cache when the hypothesis is
-    unchanged; the others are computed through sacrebleu and written back in one transaction.
+    Returns ``(stats, n_computed)``; see :func:`collect_stats`.
     """
+    out, n = collect_stats(store, metric, refset, {system: list(hyps)})
+    return out[system], n
+
+
+def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[str]]
+                  ) -> tuple[dict[str, np.ndarray], int]:
+    """Statistics of several systems, one row per scored segment, and how many were computed.
+
+    Rows come from the store's cache when the hypothesis is unchanged. Systems with nothing
+    cached are computed together by the vectorised exact path (``mtreview.metrics.fast``)
+    when it covers the metric and references; the rest through sacrebleu. New rows are
+    written back, one transaction per system.
+    """
+    from mtreview.metrics.fast import fast_stats
+
     key = metric.name + "|" + metric.signature(refset.num_refs)
-    cached = store.get_stats(system, key, refset.hash)
-    hashes = [text_hash(h) for h in hyps]
-    rows: list[np.ndarray | None] = []
-    missing: list[int] = []
-    for i, (seg, h) in enumerate(zip(refset.seg_ids, hashes)):
-        hit = cached.get(seg)
-        if hit is not None and hit[0] == h:
-            rows.append(np.frombuffer(hit[1], dtype=np.float64))
+    rows: dict[str, list[np.ndarray | None]] = {}
+    missing: dict[str, list[int]] = {}
+    hashes = {s: [text_hash(h) for h in hs] for s, hs in hyps.items()}
+    for system, hs in hyps.items():
+        cached = store.get_stats(system, key, refset.hash)
+        rows[system] = []
+        missing[system] = []
+        for i, (seg, h) in enumerate(zip(refset.seg_ids, hashes[system])):
+            hit = cached.get(seg)
+            if hit is not None and hit[0] == h:
+                rows[system].append(np.frombuffer(hit[1], dtype=np.float64))
+            else:
+                rows[system].append(None)
+                missing[system].append(i)
+    n_seg = len(refset.seg_ids)
+    whole = [s for s in hyps if n_seg and len(missing[s]) == n_seg]
+    fresh: dict[str, np.ndarray] = {}
+    if whole:
+        batch = fast_stats(metric.name, metric.make(), [hyps[s] for s in whole],
+                           [list(r) for r in refset.streams])
+        if batch is not None:
+            fresh.update(zip(whole, batch))
+    computed = 0
+    for system, todo in missing.items():
+        if not todo:
+            continue
+        if system in fresh:
+            new = fresh[system]
         else:
-            rows.append(None)
-            missing.append(i)
-    if missing:
-        fresh = compute_stats(metric, [hyps[i] for i in missing], refset.subset(missing))
+            new = compute_stats(metric, [hyps[system][i] for i in todo], refset.subset(todo))
+        if len(new) != len(todo):  # the fast path computed every segment
+            new = new[todo]
         store.put_stats(system, key, refset.hash, [
-            (refset.seg_ids[i], hashes[i], fresh[j].tobytes()) for j, i in enumerate(missing)])
-        for j, i in enumerate(missing):
-            rows[i] = fresh[j]
-    if not rows:
-        return np.zeros((0, 0)), 0
-    return np.vstack(rows), len(missing)
+            (refset.seg_ids[i], hashes[system][i], new[j].tobytes())
+            for j, i in enumerate(todo)])
+        for j, i in enumerate(todo):
+            rows[system][i] = new[j]
+        computed += len(todo)
+    out = {s: (np.vstack(r) if r else np.zeros((0, 0))) for s, r in rows.items()}
+    return out, computed

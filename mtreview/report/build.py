@@ -23,8 +23,8 @@ import numpy as np
 from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
-from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, run_tests
-from mtreview.metrics.stats import RefSet, segment_stats
+from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, bootstrap_counts, run_tests
+from mtreview.metrics.stats import RefSet, collect_stats
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR = 10000
@@ -240,20 +240,22 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     seg_scores: dict[str, dict[str, list[float]]] = {s: {} for s in sys_names}
     signatures, sent_sigs = {}, {}
     computed = 0
+    counts = None  # bootstrap resample counts: the same for every metric
     for m in names:
         metric = METRICS[m]
         signatures[m] = metric.signature(refset.num_refs)
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)
-        stats_by[m] = {}
+        stats_by[m], n_new = collect_stats(
+            store, metric, refset, {s: [hyps[s][i] for i in seg_ids] for s in sys_names})
+        computed += n_new
         for s in sys_names:
-            st, n_new = segment_stats(store, s, metric, refset,
-                                      [hyps[s][i] for i in seg_ids])
-            stats_by[m][s] = st
-            computed += n_new
-            seg_scores[s][m] = [float(x) for x in metric.sentence_scores(st)]
+            seg_scores[s][m] = metric.sentence_scores(stats_by[m][s]).tolist()
         corpus = {s: metric.corpus_score(_exact_sum(metric, stats_by[m][s]))
                   for s in sys_names}
-        tests[m] = run_tests(metric, stats_by[m], corpus, base, bootstrap, ar, seed, ALPHA)
+        if counts is None and bootstrap > 0:
+            counts = bootstrap_counts(len(seg_ids), bootstrap, seed)
+        tests[m] = run_tests(metric, stats_by[m], corpus, base, bootstrap, ar, seed, ALPHA,
+                             counts=counts)
 
     documents: dict[str, dict[str, dict[str, float]]] = {}
     if names:
