@@ -10,7 +10,9 @@ snapshot puts it back first (:func:`recover`).
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from mtreview.core.project import Project
 
@@ -34,14 +36,30 @@ def write_snapshot(project: Project) -> Path:
 
     from mtreview.export.formats import FORMATS, ExportJob, publish
 
-    recover(project)
     license = str(project.config.get("export", {}).get("license", "unknown"))
     job = ExportJob(project, license=license, command=f"mtreview export {project.path}")
     was_enabled = datasets.is_progress_bar_enabled()
     datasets.disable_progress_bars()
     try:
-        publish(FORMATS["hf"], job, project.dataset_dir)
+        with _lock(project):  # one snapshot at a time (the UI closing, `mtreview export DIR`)
+            recover(project)
+            publish(FORMATS["hf"], job, project.dataset_dir)
     finally:
         if was_enabled:
             datasets.enable_progress_bars()
     return project.dataset_dir
+
+
+@contextmanager
+def _lock(project: Project) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no inter-process lock
+        yield
+        return
+    with open(project.path / ".dataset.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
