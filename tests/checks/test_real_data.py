@@ -1,0 +1,81 @@
+"""The checks on real data from ../shared/data through the CLI: MADAR with six LLMs (gemma's
+lines 1, 2, 5 and 8 are garbage) and FLORES with BLOOM."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+GEMMA_GARBAGE = {1, 2, 5, 8}
+
+
+def _flags(d, *extra):
+    r = run_cli("check", d, "--format", "jsonl", *extra)
+    assert r.returncode == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def madar_project(tmp_path_factory):
+    from tests.conftest import MADAR, need_shared
+
+    m = need_shared(MADAR)
+    d = tmp_path_factory.mktemp("madar") / "p"
+    assert run_cli("init", d, "--source", m / "source.ar", "--reference", m / "reference.en").returncode == 0
+    for f in sorted((m / "systems").glob("*.en")):
+        assert run_cli("add-system", d, f.stem, f).returncode == 0
+    return d
+
+
+def test_madar_gemma_garbage_is_flagged(madar_project):
+    flags = _flags(madar_project)
+    gemma = {s for f in flags if f["system"] == "gemma-3-27b-it" and f["severity"] == "major"
+             for s in f["segments"]}
+    assert GEMMA_GARBAGE <= gemma
+    checks = {f["check"] for f in flags if f["system"] == "gemma-3-27b-it"}
+    assert {"wrong-script", "untranslated", "repetition"} <= checks
+    # precision: the other five systems' outputs are fluent; at most a handful of flags
+    others = [f for f in flags if f["system"] not in (None, "gemma-3-27b-it")]
+    assert len(others) <= 3, others
+
+
+@pytest.fixture(scope="module")
+def flores_project(tmp_path_factory):
+    from tests.conftest import FLORES, need_shared
+
+    fl = need_shared(FLORES)
+    d = tmp_path_factory.mktemp("flores") / "p"
+    # BLOOM translated the FLORES-101 Arabic
+    assert run_cli("init", d, "--source", fl / "ara_flores101.devtest",
+                   "--reference", fl / "eng_Latn.devtest").returncode == 0
+    assert run_cli("add-system", d, "bloom", fl / "systems" / "bloom-176b-1shot.en").returncode == 0
+    return d
+
+
+def test_flores_bloom_number_errors(flores_project):
+    from tests.conftest import FLORES
+
+    flags = _flags(flores_project, "--only", "number-mismatch")
+    segs = {f["segments"][0] for f in flags}
+    # BLOOM writes 10:18 for ١٠:٠٨ (line 182) and 9:39 for ٠٩:١٩ (line 307)
+    hyp = (FLORES / "systems" / "bloom-176b-1shot.en").read_text("utf-8").splitlines()
+    assert "10:18" in hyp[181] and "9:39" in hyp[306]
+    assert {182, 307} <= segs
+    assert len(flags) <= 10, [f["message"] for f in flags]  # 1012 segments: few, precise flags
+
+
+def test_flores_name_variants_point_at_real_forms(flores_project):
+    from tests.conftest import FLORES
+
+    src = (FLORES / "ara_flores101.devtest").read_text("utf-8").splitlines()
+    flags = _flags(flores_project, "--only", "name-variant")
+    assert flags
+    bishkek = [f for f in flags if "بيشكيك" in f["forms"]]
+    assert bishkek and {"بيشكك", "بشكيك"} <= set(bishkek[0]["forms"])
+    for f in flags:
+        assert len(set(f["forms"])) >= 2
+        for s in f["spans"]:
+            assert src[s["seg_id"] - 1][s["start"]:s["end"]] in f["forms"]
