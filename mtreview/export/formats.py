@@ -219,17 +219,23 @@ class WmtEsaFormat(ExportFormat):
         with open(out, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
             for r in rows:
-                spans = [{"start_i": sp["start"], "end_i": sp["end"],
-                          "severity": sp["severity"], "error_type": sp["category"] or None}
-                         if sp["side"] == "tgt" else
-                         {"start_i": "missing", "end_i": "missing",
-                          "severity": sp["severity"], "error_type": sp["category"] or None}
-                         for sp in r["error_spans"]]
+                spans = [_esa_span(sp) for sp in r["error_spans"]]
                 w.writerow([r["reviewer"], r["system"], r["seg_id"], "TGT", src3, tgt3,
                             _num(r["score"]), r["doc_id"], "False",
                             json.dumps(spans, ensure_ascii=False, separators=(",", ":")),
                             _epoch(r["start_time"]), _epoch(r["end_time"])])
         return f"{len(rows)} ESA reviews"
+
+
+def _esa_span(sp: dict[str, Any]) -> dict[str, Any]:
+    """Appraise's span: ``end_i`` is inclusive (its UI colours ``start_i <= i <= end_i``);
+    an error with no place in the target (source side, or empty) is ``"missing"``, as
+    Appraise marks an omission; the error type is the category's path as a list."""
+    located = sp["side"] == "tgt" and sp["end"] > sp["start"]
+    return {"start_i": sp["start"] if located else "missing",
+            "end_i": sp["end"] - 1 if located else "missing",
+            "severity": sp["severity"],
+            "error_type": sp["category"].split("/") if sp["category"] else None}
 
 
 def _num(x: float | None) -> str:

@@ -162,8 +162,8 @@ def test_esa_csv_has_the_wmt24_layout(project_dir, tmp_path):
         assert [set(s) for s in spans] == [{"start_i", "end_i", "severity", "error_type"}] * len(
             review.spans)
         for s, orig in zip(spans, review.spans):
-            if orig.side == "tgt":
-                assert tgt[s["start_i"]:s["end_i"]] == tgt[orig.start:orig.end]
+            if orig.side == "tgt":  # Appraise's end_i is inclusive
+                assert tgt[s["start_i"]:s["end_i"] + 1] == tgt[orig.start:orig.end]
             else:
                 assert s["start_i"] == s["end_i"] == "missing"
             assert s["severity"] == orig.severity
