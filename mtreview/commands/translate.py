@@ -25,6 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="auto (bfloat16 on CUDA, float32 on CPU), float32, bfloat16, float16")
     p.add_argument("--quantize", default="none",
                    help="none (default) or int8: dynamic int8 Linear layers (CPU)")
+    p.add_argument("--threads", type=int, default=0, metavar="N",
+                   help="CPU threads (default 0: the cores not already busy)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
             result = translate_project(
                 project, spec, args.name, device=args.device, batch_tokens=args.batch_tokens,
                 beams=args.beams, max_new_tokens=args.max_new_tokens, dtype=args.dtype,
-                quantize=args.quantize, progress=not args.quiet)
+                quantize=args.quantize, threads=args.threads, progress=not args.quiet)
         except KeyboardInterrupt:
             sys.stderr.write("\nmtreview: interrupted; finished batches are saved, run the "
                              "same command again to resume\n")

@@ -78,11 +78,13 @@ class Settings:
     max_len_a: float = 2.0
     max_len_b: int = 16
     quantize: str = "none"
+    threads: int = 0  # CPU threads; 0: auto (the cores not already busy)
 
     @classmethod
     def resolve(cls, spec: ModelSpec, *, device: str = "auto", dtype: str = "auto",
                 beams: int | None = None, max_new_tokens: int | None = None,
-                batch_tokens: int | None = None, quantize: str | None = None) -> "Settings":
+                batch_tokens: int | None = None, quantize: str | None = None,
+                threads: int | None = None) -> "Settings":
         """Validate user choices; fill the rest from the model card, then defaults."""
         dev = _resolve_device(device)
         dt = _resolve_dtype(dtype, dev)
@@ -92,7 +94,8 @@ class Settings:
         if q == "int8" and (not dev.startswith("cpu") or dt != "float32"):
             raise UserError("--quantize int8 needs --device cpu and float32")
         card = dict(spec.generation)
-        given = {"beams": beams, "max_new_tokens": max_new_tokens, "batch_tokens": batch_tokens}
+        given = {"beams": beams, "max_new_tokens": max_new_tokens, "batch_tokens": batch_tokens,
+                 "threads": threads if threads != 0 else None}
         for key, value in given.items():
             if value is not None and value < 1:
                 raise UserError(f"--{key.replace('_', '-')} must be at least 1 (got {value})")
@@ -100,13 +103,14 @@ class Settings:
                 card[key] = value
         card.setdefault("batch_tokens", 16384 if dev.startswith("cuda") else 4096)
         known = {f for f in cls.__dataclass_fields__}
+        card["threads"] = card.get("threads") or (auto_threads() if dev == "cpu" else 0)
         return cls(device=dev, dtype=dt, quantize=q,
                    **{k: v for k, v in card.items() if k in known})
 
     def output_params(self) -> dict[str, Any]:
         """The parameters that change the translations (part of the fingerprint)."""
         d = asdict(self)
-        for k in ("device", "dtype", "batch_tokens"):
+        for k in ("device", "dtype", "batch_tokens", "threads"):
             d.pop(k)
         return d
 
@@ -125,6 +129,21 @@ class RunResult:
 
 
 # -- settings ---------------------------------------------------------------------------
+def auto_threads() -> int:
+    """CPU threads for torch: the cores not already busy (1-minute load average).
+
+    Torch's default (one thread per core) collapses when other processes keep the cores
+    busy: its OpenMP workers wait for each other at every operation, and generation gets
+    tens of times slower. On an idle machine this is every core.
+    """
+    cores = len(os.sched_getaffinity(0))
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(cores, round(cores - busy)))
+
+
 def _resolve_device(device: str) -> str:
     import torch
 
@@ -219,10 +238,11 @@ class Translator:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()
         family = get_family(spec.family)
         if settings.device == "cpu":
             torch.set_flush_denormal(True)
-            torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+            torch.set_num_threads(settings.threads or auto_threads())
         try:
             tokenizer = AutoTokenizer.from_pretrained(
                 str(spec.path), local_files_only=True,
@@ -376,22 +396,24 @@ def provenance(spec: ModelSpec, weights: str, settings: Settings) -> dict[str, A
 
     from mtreview.core.store import utcnow
 
-    return {
+    prov = {
         "source": "model", "model": spec.ref, "path": str(Path(spec.path).resolve()),
         "hub": spec.hub, "card": spec.card, "family": spec.family,
         "src_lang": spec.src, "tgt_lang": spec.tgt, "weights_sha256": weights,
         "fingerprint": fingerprint(spec, weights, settings),
         "transformers": transformers.__version__, "torch": torch.__version__,
         "generation": settings.output_params(), "device": settings.device,
-        "dtype": settings.dtype, "batch_tokens": settings.batch_tokens, "started": utcnow(),
+        "dtype": settings.dtype, "batch_tokens": settings.batch_tokens,
+        "threads": settings.threads or None, "started": utcnow(),
     }
+    return {k: v for k, v in prov.items() if v is not None}
 
 
 def translate_project(project: Any, spec: ModelSpec, name: str | None = None, *,
                       device: str = "auto", batch_tokens: int | None = None,
                       beams: int | None = None, max_new_tokens: int | None = None,
                       dtype: str = "auto", quantize: str | None = None,
-                      progress: bool = True) -> RunResult:
+                      threads: int | None = None, progress: bool = True) -> RunResult:
     """Add (or complete) system ``name`` (default: the model's name) in ``project``."""
     from mtreview.core.store import utcnow
     from mtreview.core.types import System, Translation
@@ -399,7 +421,7 @@ def translate_project(project: Any, spec: ModelSpec, name: str | None = None, *,
 
     settings = Settings.resolve(spec, device=device, dtype=dtype, beams=beams,
                                 max_new_tokens=max_new_tokens, batch_tokens=batch_tokens,
-                                quantize=quantize)
+                                quantize=quantize, threads=threads)
     name = _check_name(name or spec.name)
     store = project.store
     prov = provenance(spec, weights_hash(spec.path), settings)
@@ -429,8 +451,8 @@ def translate_project(project: Any, spec: ModelSpec, name: str | None = None, *,
         bar.close()
     seconds = time.perf_counter() - started
     final = dict(existing.provenance) if existing is not None else dict(prov)
-    final.update({k: prov[k] for k in ("device", "dtype", "batch_tokens", "transformers",
-                                       "torch")})
+    final.update({k: prov.get(k) for k in ("device", "dtype", "batch_tokens", "threads",
+                                           "transformers", "torch")})
     final.update({"finished": utcnow(), "seconds": round(seconds, 3),
                   "sentences_per_second": round(len(pending) / seconds, 2) if seconds else None,
                   "runs": int(final.get("runs", 0)) + 1})
