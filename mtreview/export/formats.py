@@ -20,6 +20,7 @@ from statistics import mean
 from typing import Any, ClassVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mtreview.core.project import Project
 from mtreview.export import wmt
@@ -49,8 +50,6 @@ class ExportJob:
     def reviewed(self) -> list[dict[str, Any]]:
         """Rows that carry a review, as dicts (for the line-oriented WMT formats)."""
         t = self.table()
-        import pyarrow.compute as pc
-
         return t.filter(pc.is_valid(t["reviewer"])).to_pylist()
 
 
@@ -134,7 +133,6 @@ class CsvFormat(ExportFormat):
 def read_csv(path: str | os.PathLike, cache_dir: str | None = None) -> Any:
     """Load a CSV written by the ``csv`` format back as a Dataset with the review features."""
     import datasets
-    import pyarrow.compute as pc
 
     ds = datasets.load_dataset(
         "csv", data_files=str(path), features=csv_features(), split="train",
