@@ -30,6 +30,8 @@ ELLIPSIS = "…"
 # Explicit bidi formatting characters: zero width, dropped from visual output.
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                            "\u2066\u2067\u2068\u2069")
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff"
+                        "\U0001e800-\U0001efff\u200f\u202b\u202e\u2067]")
 _LEVEL_RE = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 # lam (initial, medial presentation form) + alef final form → lam-alef ligature
@@ -283,6 +285,8 @@ def display_line(text: str, width: int | None = None, mode: str = "shaped",
     check_mode(mode)
     if rtl is None:
         rtl = is_rtl(text)
+    if not rtl and not _RTL_CHARS.search(text):
+        mode = "logical"  # nothing to reorder or shape: a left-to-right line as it is
     if width is not None:
         kept = cut(text, width)
     else:

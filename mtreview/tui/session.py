@@ -77,7 +77,7 @@ class ReviewSession:
         self.clock = clock
         self.systems = [s.name for s in self.store.systems()]
         self.ids = array("q")
-        self.docs: list[str] = []
+        self._docs: dict[int, str] = {}
         self.reviewed: dict[int, int] = {}
         self.flag_counts: dict[int, int] = {}
         self.references: dict[int, list[str]] = {}
@@ -87,12 +87,19 @@ class ReviewSession:
 
     # -- the index (slow on big projects: load it in a worker) ---------------------------
     def load_index(self) -> None:
-        segments = self.store.segments()
-        self.ids = array("q", (s.id for s in segments))
-        self.docs = [s.doc_id for s in segments]
+        self.ids = array("q", self.store.segment_ids())
+        self._docs: dict[int, str] = {}
         self.reviewed = self.store.reviewed_segments(self.reviewer)
         self.flag_counts = self.store.flag_counts()
         self.references = self.store.references()
+
+    def doc_of(self, seg_id: int) -> str:
+        """The document of a segment (looked up when its row is first shown)."""
+        doc = self._docs.get(seg_id)
+        if doc is None:
+            segment = self.store.segment(seg_id)
+            doc = self._docs[seg_id] = segment.doc_id if segment else ""
+        return doc
 
     def __len__(self) -> int:
         return len(self.ids)

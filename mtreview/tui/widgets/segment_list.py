@@ -66,7 +66,7 @@ class SegmentList(ScrollView, can_focus=False):
         flags = s.flag_counts.get(seg_id, 0)
         flag = f"⚑{flags}" if flags else ""
         here = "›" if row == self.current else " "
-        return f"{here}{mark}{seg_id:>7} {s.docs[row][:12]:<12} {flag:>4}"
+        return f"{here}{mark}{seg_id:>7} {s.doc_of(seg_id)[:12]:<12} {flag:>4}"
 
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_offset.y) + y

@@ -47,10 +47,16 @@ class SegmentPane(ScrollView, can_focus=False):
         starts = {}
         for name, renderable in self.builder(width):
             starts[name] = len(strips)
+            if hasattr(renderable, "strips"):
+                strips.extend(renderable.strips(console, width))
+                continue
             for line in console.render_lines(renderable, options, pad=True, new_lines=False):
                 strips.append(Strip(line, width))
         self._strips, self._starts = strips, starts
-        self.virtual_size = Size(width, len(strips))
+        # a content shorter than the pane keeps the virtual size (and the layout) unchanged
+        size = Size(width, max(len(strips), self.size.height))
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def scroll_to_block(self, name: str) -> None:
         """Make the block ``name`` visible (its first line on screen)."""
