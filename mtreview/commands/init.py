@@ -21,7 +21,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the source is a raw article: split it into sentences")
     p.add_argument("--format", dest="input_format", default=None,
                    help="force the source reader (text, article, tsv, jsonl, dataset, …)")
-    p.add_argument("--from", dest="from_format", metavar="FORMAT", default=None,
+    p.add_argument("--from", dest="from_format", metavar="FORMAT [FILE]", nargs="+",
+                   default=None,
                    help="import annotations in another format, e.g. --from wmt-mqm FILE")
     p.add_argument("--source-column", default=None)
     p.add_argument("--reference-column", action="append", default=[])
@@ -39,9 +40,14 @@ def run(args: argparse.Namespace) -> int:
     if args.from_format:
         from mtreview.core.importers import import_project
 
-        project = import_project(args.from_format, Path(args.source or ""), Path(args.dir),
+        if len(args.from_format) > 2 or (len(args.from_format) == 2 and args.source):
+            raise UserError("use --from FORMAT FILE (or --from FORMAT --source FILE)")
+        fmt = args.from_format[0]
+        source = args.from_format[1] if len(args.from_format) == 2 else (args.source or "")
+        project = import_project(fmt, Path(source), Path(args.dir),
                                  src_lang=args.src_lang, tgt_lang=args.tgt_lang)
-        print(f"created {project.path} from {args.from_format}")
+        print(f"created {project.path} from {fmt}")
+        project.close()
         return 0
     if not args.source:
         raise UserError("init needs --source FILE (or --from FORMAT --source FILE)")
@@ -63,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         refs.extend(ingest.read_reference_file(ref_file, corpus.segments, first_index + i))
     project = Project.create(args.dir, corpus.documents, corpus.segments, refs,
                              src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+    project.store.set_meta({"source": str(Path(args.source).resolve())})
     n_refs = project.store.reference_count()
     print(f"created {project.path}: {len(corpus.segments)} segments, "
           f"{len(corpus.documents)} documents, {n_refs} reference set(s)")

@@ -152,3 +152,25 @@ def test_python_m_and_console_script_agree():
     a = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
     b = run_cli("--version")
     assert a.stdout == b.stdout and "mtreview" in a.stdout
+
+
+def test_init_from_wmt_mqm_positional_file(tmp_path):
+    from mtreview.core.project import Project
+    from mtreview.core.types import ErrorSpan, Review
+
+    d = tmp_path / "p"
+    assert run_cli("init", d, "--source", paths.SAMPLE_SOURCE, "--split-sentences").returncode == 0
+    assert run_cli("add-system", d, "human", paths.SAMPLE_REFERENCE).returncode == 0
+    with Project.open(d) as p:
+        p.store.save_review(Review(6, "human", "amal", "mqm", None,
+                                   (ErrorSpan(0, 7, "major", "Accuracy/Mistranslation"),)))
+    tsv = tmp_path / "mqm.tsv"
+    r = run_cli("export", d, tsv, "--format", "wmt-mqm")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("init", tmp_path / "q", "--from", "wmt-mqm", tsv)
+    assert r.returncode == 0, r.stderr
+    with Project.open(tmp_path / "q") as q:
+        (rev,) = [x for x in q.store.reviews() if x.spans]
+        assert rev.spans[0].severity == "major" and rev.spans[0].end - rev.spans[0].start == 7
+    r = run_cli("init", tmp_path / "z", "--from", "wmt-mqm", tsv, "extra")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
