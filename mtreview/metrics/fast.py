@@ -28,21 +28,32 @@ _TABLE13A = str.maketrans({c: f" {c} " for c in _CLASS13A})
 
 
 def _tokenize_13a(metric: Any) -> Any:
+    """A batch version of sacrebleu's 13a tokenizer: list of lines → list of token lists.
+
+    The lines are padded (as sacrebleu does) and joined with newlines, so the three
+    remaining regular expressions run once over the whole batch: none of them can match
+    across the " \n " boundary (each needs two adjacent non-space characters or a
+    [.,]/digit next to one), so every line gets exactly sacrebleu's tokens.
+    """
     from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
     if type(metric.tokenizer) is not Tokenizer13a:
         return None
     rest = metric.tokenizer._post_tokenizer._re[1:]
 
-    def tok(line: str) -> str:
+    def clean(line: str) -> str:
         line = line.replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
         if "&" in line:
             line = line.replace("&quot;", '"').replace("&amp;", "&").replace(
                 "&lt;", "<").replace("&gt;", ">")
-        line = f" {line} ".translate(_TABLE13A)
-        for regex, repl in rest:
-            line = regex.sub(repl, line)
         return line
+
+    def tok(lines: Sequence[str]) -> list[list[str]]:
+        text = "\n".join(f" {clean(x.rstrip())} " for x in lines).translate(_TABLE13A)
+        for regex, repl in rest:
+            text = regex.sub(repl, text)
+        out = [x.split() for x in text.split("\n")]
+        return out if lines else []
 
     return tok
 
@@ -116,6 +127,51 @@ def _matches(units: _Units, max_order: int) -> np.ndarray:
     return out
 
 
+def _matches_one_sort(units: _Units, max_order: int) -> np.ndarray | None:
+    """As :func:`_matches`, from ONE sort of the max-order n-grams (None if keys won't fit).
+
+    Each position's key is (segment, its next ``max_order`` symbols, 0-padded past the end
+    of its unit, source); sorted, the n-grams of every order n ≤ max_order are contiguous
+    runs of the key's prefix, and an n-gram exists where its n-th symbol is not padding.
+    """
+    ids = units.ids + 1  # 0: past the end of the unit
+    n_pos = len(ids)
+    out = np.zeros((units.n_src - 1, units.n_seg, max_order), dtype=np.int64)
+    if n_pos == 0:
+        return out
+    cb = _bits(int(ids.max()) + 1)
+    if cb * max_order > 62 - units.seg_bits - units.src_bits:
+        return None
+    code = np.zeros(n_pos, dtype=np.int64)
+    for k in range(max_order):
+        nxt = np.zeros(n_pos, dtype=np.int64)
+        nxt[:n_pos - k] = ids[k:]
+        nxt[units.room <= k] = 0
+        code = (code << cb) | nxt
+    key = units.tag | (code << units.src_bits)
+    key.sort()
+    n_src, src_mask, cmask = units.n_src, (1 << units.src_bits) - 1, (1 << cb) - 1
+    src = key & src_mask
+    seg = key >> (62 - units.seg_bits)
+    for n in range(1, max_order + 1):
+        low = units.src_bits + cb * (max_order - n)
+        prefix = key >> low
+        valid = (prefix & cmask) != 0
+        new = np.empty(n_pos, dtype=bool)
+        new[0] = True
+        np.not_equal(prefix[1:], prefix[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        gid = np.cumsum(new) - 1
+        counts = np.bincount((gid * n_src + src)[valid], minlength=len(starts) * n_src
+                             ).reshape(len(starts), n_src)
+        gseg = seg[starts]
+        ref = counts[:, 0]
+        for s_ in range(1, n_src):
+            out[s_ - 1, :, n - 1] = np.bincount(gseg, weights=np.minimum(counts[:, s_], ref),
+                                                minlength=units.n_seg)
+    return out
+
+
 def _encode(texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Token lists → flat dense ids and lengths (one dictionary pass over all tokens)."""
     vocab: dict[str, int] = {}
@@ -139,7 +195,9 @@ def chrf_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
     dense = (np.cumsum(present) - 1)[cps]  # dense alphabet, order preserving
     lengths = np.array([len(s) for s in strings], dtype=np.int64)
     units = _Units(dense, lengths, n_seg, len(hyps) + 1)
-    match = _matches(units, order)
+    match = _matches_one_sort(units, order)
+    if match is None:
+        match = _matches(units, order)
     n = np.arange(1, order + 1)
     ref_tot = np.maximum(lengths[:n_seg, None] - n + 1, 0)  # (n_seg, order)
     out = []
@@ -156,11 +214,11 @@ def bleu_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
     """BLEU statistics (n_seg, 2 + 2·order) for each system in ``hyps``, or None."""
     n_seg, order = len(refs), metric.max_ngram_order
     tok = _tokenize_13a(metric)
+    lines = list(refs) + [h for sys_h in hyps for h in sys_h]
     if tok is None or metric.lowercase:
-        prep = metric._preprocess_segment
+        toks = [metric._preprocess_segment(x).split() for x in lines]
     else:
-        prep = lambda s: tok(s.rstrip())  # noqa: E731
-    toks = [prep(r).split() for r in refs] + [prep(h).split() for sys_h in hyps for h in sys_h]
+        toks = tok(lines)
     ids, lengths = _encode(toks)
     units = _Units(ids, lengths, n_seg, len(hyps) + 1)
     match = _matches(units, order)

@@ -26,10 +26,6 @@ from mtreview.metrics.registry import Metric
 PARALLEL_MIN_SEGMENTS = 400
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
 @dataclass(frozen=True)
 class RefSet:
     """The references of the scored segments, as sacrebleu reference streams."""
@@ -94,7 +90,13 @@ def segment_stats(store, system: str, metric: Metric, refset: RefSet,
     return out[system], n
 
 
-def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[str]]
+def hyp_hashes(hyps: Sequence[str]) -> list[str]:
+    sha1 = hashlib.sha1
+    return [sha1(h.encode("utf-8")).hexdigest()[:16] for h in hyps]
+
+
+def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[str]],
+                  hashes: dict[str, list[str]] | None = None
                   ) -> tuple[dict[str, np.ndarray], int]:
     """Statistics of several systems, one row per scored segment, and how many were computed.
 
@@ -108,18 +110,21 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
     key = metric.name + "|" + metric.signature(refset.num_refs)
     rows: dict[str, list[np.ndarray | None]] = {}
     missing: dict[str, list[int]] = {}
-    hashes = {s: [text_hash(h) for h in hs] for s, hs in hyps.items()}
+    full: dict[str, np.ndarray] = {}
+    if hashes is None:
+        hashes = {s: hyp_hashes(hs) for s, hs in hyps.items()}
     for system, hs in hyps.items():
         cached = store.get_stats(system, key, refset.hash)
-        rows[system] = []
-        missing[system] = []
-        for i, (seg, h) in enumerate(zip(refset.seg_ids, hashes[system])):
-            hit = cached.get(seg)
-            if hit is not None and hit[0] == h:
-                rows[system].append(np.frombuffer(hit[1], dtype=np.float64))
-            else:
-                rows[system].append(None)
-                missing[system].append(i)
+        hits = [cached.get(seg) for seg in refset.seg_ids]
+        ok = [hit is not None and hit[0] == h for hit, h in zip(hits, hashes[system])]
+        if ok and all(ok):  # everything cached: one buffer, one array
+            full[system] = np.frombuffer(b"".join(hit[1] for hit in hits),
+                                         dtype=np.float64).reshape(len(hits), -1)
+            missing[system] = []
+            continue
+        rows[system] = [np.frombuffer(hit[1], dtype=np.float64) if good else None
+                        for hit, good in zip(hits, ok)]
+        missing[system] = [i for i, good in enumerate(ok) if not good]
     n_seg = len(refset.seg_ids)
     whole = [s for s in hyps if n_seg and len(missing[s]) == n_seg]
     fresh: dict[str, np.ndarray] = {}
@@ -144,5 +149,6 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
         for j, i in enumerate(todo):
             rows[system][i] = new[j]
         computed += len(todo)
-    out = {s: (np.vstack(r) if r else np.zeros((0, 0))) for s, r in rows.items()}
+    out = {s: full[s] if s in full else (np.vstack(rows[s]) if rows[s] else np.zeros((0, 0)))
+           for s in hyps}
     return out, computed

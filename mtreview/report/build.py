@@ -24,7 +24,7 @@ from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
 from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, bootstrap_counts, run_tests
-from mtreview.metrics.stats import RefSet, collect_stats
+from mtreview.metrics.stats import RefSet, collect_stats, hyp_hashes
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR = 10000
@@ -225,8 +225,8 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     segments = store.segments()
     doc_of = {s.id: s.doc_id for s in segments}
     hyps = {s: store.translations(s) for s in sys_names}
-    seg_ids = [s.id for s in segments if s.id in references
-               and all(s.id in hyps[name] for name in sys_names)]
+    common = set(references).intersection(*(hyps[name].keys() for name in sys_names))
+    seg_ids = [s.id for s in segments if s.id in common]
     left = sum(1 for s in segments if s.id in references) - len(seg_ids)
     if left:
         notes.append(f"{left} segment(s) with a reference are left out: "
@@ -241,12 +241,13 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     signatures, sent_sigs = {}, {}
     computed = 0
     counts = None  # bootstrap resample counts: the same for every metric
+    scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
+    hashes = {s: hyp_hashes(h) for s, h in scored.items()} if names else {}
     for m in names:
         metric = METRICS[m]
         signatures[m] = metric.signature(refset.num_refs)
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)
-        stats_by[m], n_new = collect_stats(
-            store, metric, refset, {s: [hyps[s][i] for i in seg_ids] for s in sys_names})
+        stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes)
         computed += n_new
         for s in sys_names:
             seg_scores[s][m] = metric.sentence_scores(stats_by[m][s]).tolist()

@@ -59,8 +59,9 @@ def test_13a_tokenizer_equals_sacrebleu_on_all_shared_english(flores, madar):
     for f in list((flores / "systems").glob("*.en")) + list((madar / "systems").glob("*.en")):
         texts += lines(f)
     texts += ["a &amp; b &lt;c&gt; &quot;d&quot;", "x-\ny <skipped> 3.5, 4-5 (a.b)", ""]
-    for t in texts:
-        assert tok(t.rstrip()).split() == bleu._preprocess_segment(t).split()
+    assert tok(texts) == [bleu._preprocess_segment(t).split() for t in texts]
+    for t in texts[-3:]:
+        assert tok([t]) == [bleu._preprocess_segment(t).split()]
 
 
 def test_unsupported_settings_fall_back():
