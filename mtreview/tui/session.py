@@ -173,6 +173,10 @@ class ReviewSession:
         return SegmentView(segment, refs, tuple(cards), tuple(self.store.flags(seg_id)))
 
     # -- saving -----------------------------------------------------------------------
+    def review_of(self, seg_id: int, system: str) -> Review | None:
+        """This reviewer's saved review of one translation (None: not reviewed yet)."""
+        return self._reviews.get((seg_id, system))
+
     def current(self, seg_id: int, system: str) -> Review:
         return self._reviews.get((seg_id, system)) or Review(
             seg_id, system, self.reviewer, self.protocol)

@@ -194,3 +194,26 @@ def test_tmux_sample_article_reads_right_to_left_with_joined_letters(tmp_path):
     second = get_display(reshaper.reshape(first.split()[1]), base_dir="R")
     line = arabic[0]
     assert line.rindex(second) < line.rindex(expected)
+
+
+def test_snapshot_on_quit_and_a_failing_snapshot_loses_nothing(project_dir, capsys):
+    import importlib.util
+
+    from mtreview.commands.review import SNAPSHOT_MODULE, refresh_snapshot
+    from mtreview.tui.session import ReviewSession
+
+    if importlib.util.find_spec(SNAPSHOT_MODULE) is None:
+        pytest.skip("the export snapshot module is not in this checkout")
+    with Project.open(project_dir) as project:
+        session = ReviewSession(project, "snap")
+        session.load_index()
+        session.set_score(1, SYSTEMS[0], 60)
+        (project_dir / ".dataset.lock").mkdir()  # the snapshot cannot take its lock
+        refresh_snapshot(project)
+        err = capsys.readouterr().err
+        assert "warning: dataset snapshot not refreshed" in err
+        assert [r.score for r in project.store.reviews()] == [60.0]
+        (project_dir / ".dataset.lock").rmdir()
+        refresh_snapshot(project)
+        assert "warning" not in capsys.readouterr().err
+        assert project.dataset_dir.is_dir()

@@ -120,7 +120,7 @@ class ReviewScreen(Screen):
         view, card = self.view, self.view.cards[i]
         spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
                  if s.side == "tgt" and s.system == card.system]
-        review = self.session._reviews.get((view.segment.id, card.system))
+        review = self.session.review_of(view.segment.id, card.system)
         if review:
             spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "tgt"]
         if i == self.focus_card and self.side == "tgt":
@@ -150,7 +150,7 @@ class ReviewScreen(Screen):
             out.append(("reference", text_block("\n".join(view.references), width, self.mode,
                                                 [], "reference")[0]))
         for i, c in enumerate(view.cards):
-            review = session._reviews.get((view.segment.id, c.system))
+            review = session.review_of(view.segment.id, c.system)
             out.append((f"card{i}", card_block(c.text, width, self.mode, self.card_spans(i),
                                                c.label, review, session.protocol,
                                                i == self.focus_card)[0]))
