@@ -147,11 +147,22 @@ def resolve_model(model: str, *, models_dir: Path | None = None, src_lang: str =
     card_file = models_dir / f"{model}.toml"
     if "/" not in model and card_file.is_file():
         return _from_card(load_card(card_file), src_lang, tgt_lang)
+    if "/" in model and not candidate.exists() and _is_local_parent(candidate):
+        sibling = candidate.parent / f"{candidate.name}.toml"
+        hint = load_card(sibling).hint if sibling.is_file() else ""
+        raise UserError(f"model directory {candidate} does not exist"
+                        + (f"; {hint}" if hint else ""))
     if _HUB_ID.match(model) and "/" in model:
         return _spec(_hub_snapshot(model, None, model), model, None, src_lang, tgt_lang, hub=model)
     names = ", ".join(sorted(list_cards(models_dir))) or "none"
     raise UserError(f"model {model!r} not found: not a model directory, not a card in "
                     f"{models_dir} (cards: {names}), not a hub id (owner/name)")
+
+
+def _is_local_parent(path: Path) -> bool:
+    """A path whose folder exists here (``models/x``) names a directory, not a hub id."""
+    parent = path.parent
+    return str(parent) not in ("", ".") and parent.is_dir()
 
 
 def _from_card(card: ModelCard, src_lang: str, tgt_lang: str) -> ModelSpec:

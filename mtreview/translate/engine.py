@@ -46,6 +46,7 @@ import hashlib
 import json
 import os
 import time
+import warnings
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -60,6 +61,8 @@ QUANTIZE = ("none", "int8")
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
 LOG_ENV = "MTREVIEW_TRANSLATE_LOG"
 MAX_BATCH_SENTENCES = 256
+LOAD_ERRORS = (OSError, ValueError, KeyError, TypeError, AssertionError, AttributeError,
+               ImportError, RuntimeError)
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ class Translator:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         import transformers
+        from safetensors import SafetensorError
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         transformers.logging.set_verbosity_error()
@@ -249,15 +253,17 @@ class Translator:
                 **family.tokenizer_kwargs(spec.src, spec.tgt))
             model = AutoModelForSeq2SeqLM.from_pretrained(
                 str(spec.path), local_files_only=True, dtype=getattr(torch, settings.dtype))
-        except (OSError, ValueError, KeyError) as e:
+        except (*LOAD_ERRORS, SafetensorError) as e:  # a broken directory fails many ways
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise UserError(f"cannot load model {spec.ref}: {first}") from None
         family.check_codes(tokenizer, spec.src, spec.tgt)
         family.prepare_tokenizer(tokenizer, spec.src, spec.tgt)
         model.eval()
         if settings.quantize == "int8":
-            model = torch.ao.quantization.quantize_dynamic(
-                model, {torch.nn.Linear}, dtype=torch.qint8)
+            with warnings.catch_warnings():  # torch.ao announces its move to torchao
+                warnings.simplefilter("ignore", (DeprecationWarning, UserWarning))
+                model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8)
         model.to(settings.device)
         gen = build_generation_config(model, tokenizer, spec, settings)
         limit = int(getattr(model.config, "max_position_embeddings", 0) or 512)
