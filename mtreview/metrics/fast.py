@@ -21,10 +21,10 @@ import numpy as np
 
 
 # sacrebleu's 13a tokenizer, with its first regular expression (every character of one
-# class becomes " c ") done by str.translate: same output, without a Python-level template
+# class becomes " c ") done by str.replace: same output, without a Python-level template
 # expansion for every space. The other three expressions are sacrebleu's own.
 _CLASS13A = "{|}~[\\]^_` !\"#$%&()*+:;<=>?@/"
-_TABLE13A = str.maketrans({c: f" {c} " for c in _CLASS13A})
+_CLASS13A_NO_SPACE = _CLASS13A.replace(" ", "")
 
 
 def _tokenize_13a(metric: Any) -> Any:
@@ -39,7 +39,7 @@ def _tokenize_13a(metric: Any) -> Any:
 
     if type(metric.tokenizer) is not Tokenizer13a:
         return None
-    rest = metric.tokenizer._post_tokenizer._re[1:]
+    rest = [(regex, _expander(repl)) for regex, repl in metric.tokenizer._post_tokenizer._re[1:]]
 
     def clean(line: str) -> str:
         line = line.replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
@@ -49,13 +49,39 @@ def _tokenize_13a(metric: Any) -> Any:
         return line
 
     def tok(lines: Sequence[str]) -> list[list[str]]:
-        text = "\n".join(f" {clean(x.rstrip())} " for x in lines).translate(_TABLE13A)
+        text = "\n".join(f" {clean(x.rstrip())} " for x in lines)
+        # sacrebleu's first expression puts spaces around every character of a class that
+        # includes the space itself: triple the spaces first, then pad the others (the
+        # spaces added by a later replacement are not tripled again, as in one pass).
+        text = text.replace(" ", "   ")
+        for c in _CLASS13A_NO_SPACE:
+            if c in text:
+                text = text.replace(c, f" {c} ")
         for regex, repl in rest:
             text = regex.sub(repl, text)
         out = [x.split() for x in text.split("\n")]
         return out if lines else []
 
     return tok
+
+
+def _expander(template: str) -> Any:
+    """A replacement function equivalent to sacrebleu's ``\\1 \\2``-style templates (faster
+    than re's template expansion)."""
+    import re
+
+    parts = re.split(r"\\(\d)", template)  # literal, group, literal, group, literal …
+    if any(not p.isdigit() for p in parts[1::2]):
+        return template
+    lits, groups = parts[0::2], [int(g) for g in parts[1::2]]
+
+    def expand(m: Any) -> str:
+        out = lits[0]
+        for g, lit in zip(groups, lits[1:]):
+            out += m.group(g) + lit
+        return out
+
+    return expand
 
 
 def _bits(x: int) -> int:
@@ -164,10 +190,12 @@ def _matches_one_sort(units: _Units, max_order: int) -> np.ndarray | None:
         gid = np.cumsum(new) - 1
         counts = np.bincount((gid * n_src + src)[valid], minlength=len(starts) * n_src
                              ).reshape(len(starts), n_src)
-        gseg = seg[starts]
-        ref = counts[:, 0]
+        shared = np.flatnonzero(counts[:, 0] > 0)  # only n-grams the reference has can match
+        gseg = seg[starts[shared]]
+        sub = counts[shared]
+        ref = sub[:, 0]
         for s_ in range(1, n_src):
-            out[s_ - 1, :, n - 1] = np.bincount(gseg, weights=np.minimum(counts[:, s_], ref),
+            out[s_ - 1, :, n - 1] = np.bincount(gseg, weights=np.minimum(sub[:, s_], ref),
                                                 minlength=units.n_seg)
     return out
 

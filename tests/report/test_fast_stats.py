@@ -58,7 +58,9 @@ def test_13a_tokenizer_equals_sacrebleu_on_all_shared_english(flores, madar):
     texts = lines(flores / "eng_Latn.devtest") + lines(madar / "reference.en")
     for f in list((flores / "systems").glob("*.en")) + list((madar / "systems").glob("*.en")):
         texts += lines(f)
-    texts += ["a &amp; b &lt;c&gt; &quot;d&quot;", "x-\ny <skipped> 3.5, 4-5 (a.b)", ""]
+    texts += ["a &amp; b &lt;c&gt; &quot;d&quot;", "x-\ny <skipped> 3.5, 4-5 (a.b)", "",
+              "a{b|c}d~e[f\\g]h^i_j`k!l\"m#n$o%p&q(r)s*t+u:v;w<x=y>z?@/ ..,a 1.,2 .5 -3-4",
+              "  lead\ttab\u00a0nbsp  trail  "]
     assert tok(texts) == [bleu._preprocess_segment(t).split() for t in texts]
     for t in texts[-3:]:
         assert tok([t]) == [bleu._preprocess_segment(t).split()]
