@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from mtreview.arabic.normalize import (
@@ -102,6 +103,7 @@ however meanwhile then now today yesterday tomorrow here mr mrs ms dr sir madam 
 EN_CAPITAL_RE = re.compile(r"\b(?:[Aa]l[-‐‑]|[Ee]l[-‐‑])?[A-Z][A-Za-z’'\-]*[A-Za-z]")
 
 
+@lru_cache(maxsize=1 << 18)
 def latin_key(word: str) -> str:
     """Consonant skeleton of an English (transliterated) word: ``al-Hashimi`` → ``hsm``."""
     w = _EN_ARTICLE_RE.sub("", word.lower())
@@ -111,6 +113,7 @@ def latin_key(word: str) -> str:
     return _REPEAT_RE.sub(r"\1", _EN_DROP_RE.sub("", w.translate(_EN_MAP)))
 
 
+@lru_cache(maxsize=1 << 18)
 def arabic_keys(stem: str) -> tuple[str, ...]:
     """Latin consonant skeletons of a normalised Arabic stem (with and without a final ه)."""
     key = _REPEAT_RE.sub(r"\1", "".join(_AR_TO_LATIN.get(ch, "") for ch in stem.replace(" ", "")))
@@ -119,16 +122,26 @@ def arabic_keys(stem: str) -> tuple[str, ...]:
     return (key,)
 
 
-def english_names(text: str) -> dict[str, list[tuple[int, int, str]]]:
+def _en_word(word: str) -> tuple[str, str] | None:
+    """(latin_key, rendering_key) of a capitalised English word, None for a stopword."""
+    if word.lower() in EN_STOP:
+        return None
+    key = latin_key(word)
+    return (key, rendering_key(word)) if len(key) >= 2 else None
+
+
+def english_names(text: str, cache: dict[str, tuple[str, str] | None] | None = None,
+                  ) -> dict[str, list[tuple[int, int, str]]]:
     """Capitalised words of an English text by :func:`latin_key`: key → [(start, end, word)]."""
+    cache = {} if cache is None else cache
     out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for m in EN_CAPITAL_RE.finditer(text):
         word = m.group()
-        if word.lower() in EN_STOP:
-            continue
-        key = latin_key(word)
-        if len(key) >= 2:
-            out[key].append((m.start(), m.end(), word))
+        kr = cache.get(word, False)
+        if kr is False:
+            kr = cache[word] = _en_word(word)
+        if kr is not None:
+            out[kr[0]].append((m.start(), m.end(), word))
     return out
 
 
@@ -150,19 +163,60 @@ def _bare(norm: str) -> str:
     return norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
 
 
+class _Word:
+    """Everything the finder needs about one surface word (cached per unique word)."""
+
+    __slots__ = ("a", "bare", "keys", "head", "trigger", "eligible", "alts")
+
+    def __init__(self, word: str) -> None:
+        self.a = a = analyse(word)
+        self.bare = bare = _bare(normalize(word))
+        self.head = bare in COMPOUND_HEADS
+        self.trigger = bare in TRIGGERS
+        self.eligible = _eligible(a.stem)
+        keys: set[str] = set(arabic_keys(a.stem)) if self.eligible else set()
+        alts = []
+        if not a.article and a.stem[:1] in "وفبلك":  # a bare clitic may hide a name
+            for n in (1, 2):
+                rest = a.stem[n:]
+                if len(rest) >= 3 and _eligible(rest):
+                    keys.update(arabic_keys(rest))
+                    alts.append(rest)
+        self.keys = frozenset(keys)
+        self.alts = tuple(alts)
+
+
+def _eligible(stem: str) -> bool:
+    return not (len(stem) < 3 or stem in STOPWORDS or stem in TRIGGERS or _is_demonym(stem))
+
+
 class NameFinder:
     """Finds mentions over a corpus; caches per-word analyses (one instance per run)."""
 
     def __init__(self) -> None:
-        self._norm: dict[str, str] = {}
+        self._words: dict[str, _Word] = {}
+        self.english_cache: dict[str, tuple[str, str] | None] = {}
         # stem → English words (rendering keys) it aligned with: evidence for grouping
         self.evidence: dict[str, set[str]] = defaultdict(set)
 
-    def norm(self, word: str) -> str:
-        n = self._norm.get(word)
-        if n is None:
-            n = self._norm[word] = normalize(word)
-        return n
+    def word(self, w: str) -> _Word:
+        info = self._words.get(w)
+        if info is None:
+            info = self._words[w] = _Word(w)
+        return info
+
+    def _caps(self, texts: Sequence[str]) -> dict[str, set[str]]:
+        """Consonant key → rendering keys of the capitalised words of ``texts``."""
+        caps: dict[str, set[str]] = {}
+        cache = self.english_cache
+        for t in texts:
+            for word in EN_CAPITAL_RE.findall(t):
+                kr = cache.get(word, False)
+                if kr is False:
+                    kr = cache[word] = _en_word(word)
+                if kr is not None:
+                    caps.setdefault(kr[0], set()).add(kr[1])
+        return caps
 
     def find(self, segments: Iterable[tuple[int, str]],
              english: Mapping[int, Sequence[str]] | None = None) -> list[Mention]:
@@ -175,54 +229,64 @@ class NameFinder:
         english = english or {}
         segments = list(segments)
         found: list[Mention] = []
-        known: set[str] = set()
         for seg_id, text in segments:
-            caps: dict[str, set[str]] = defaultdict(set)
-            for t in english.get(seg_id, ()):
-                for key, words in english_names(t).items():
-                    caps[key].update(rendering_key(w[2]) for w in words)
-            for m in self._scan(seg_id, text, caps):
-                found.append(m)
-                known.add(m.stem)
+            found.extend(self._scan(seg_id, text, self._caps(english.get(seg_id, ()))))
+        known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
+        hit = {w for w, info in self._words.items()
+               if info.a.stem in known or any(r in known for r in info.alts)}
         for seg_id, text in segments:  # other occurrences of stems known as names
+            if hit.isdisjoint(ARABIC_WORD_RE.findall(text)):
+                continue
             for w in ARABIC_WORD_RE.finditer(text):
-                if (seg_id, w.start()) in seen:
+                if w.group() not in hit:
                     continue
-                a = analyse(w.group())
-                if a.stem not in known and a.stem[:1] in "وفبلك":
+                a = self._words[w.group()].a
+                if a.stem not in known:
                     a = split_clitics(w.group(), known=known.__contains__)
-                if a.stem in known and a.stem not in STOPWORDS:
+                    if a.stem not in known:
+                        continue
+                if (seg_id, w.start() + a.article_start) not in seen:
                     found.append(_mention(seg_id, text, w.start(), w.end(), a, a.stem, False))
         found.sort(key=lambda m: (m.seg_id, m.start))
         return found
 
-    def _scan(self, seg_id: int, text: str, caps: Mapping[str, set[str]]) -> Iterable[Mention]:
+    def _scan(self, seg_id: int, text: str, caps: Mapping[str, set[str]]) -> list[Mention]:
+        get, new = self._words.get, self.word
+        infos = [get(w) or new(w) for w in ARABIC_WORD_RE.findall(text)]
+        if caps:  # only words whose key meets an English capitalised word can be names
+            capkeys = caps.keys()
+            todo = [i for i, w in enumerate(infos) if w.head or not capkeys.isdisjoint(w.keys)]
+            if not todo:
+                return []
+        else:
+            todo = range(len(infos))
         words = list(ARABIC_WORD_RE.finditer(text))
-        prev_name = prev_trigger = False
-        i = 0
-        while i < len(words):
-            w = words[i]
-            a = analyse(w.group())
-            bare = _bare(self.norm(w.group()))
+        out: list[Mention] = []
+        last = skip = -2
+        for i in todo:
+            if i <= skip:
+                continue
+            w, info = words[i], infos[i]
+            prev_trigger = i > 0 and infos[i - 1].trigger
             mention = None
-            if bare in COMPOUND_HEADS and i + 1 < len(words):
-                nxt = analyse(words[i + 1].group())
-                last = "ال" + nxt.stem if nxt.article else nxt.stem
+            if info.head and i + 1 < len(words):
+                nxt = infos[i + 1].a
+                tail = "ال" + nxt.stem if nxt.article else nxt.stem
                 if nxt.stem not in STOPWORDS and len(nxt.stem) >= 2 and (
-                        not caps or aligned(nxt.stem, caps) or aligned(bare + last, caps)):
-                    mention = _mention(seg_id, text, w.start(), words[i + 1].end(), a,
-                                       f"{bare} {last}", True)
-                    i += 1
-            elif (a := self._clitic_split(w.group(), a, caps)) and \
-                    self._is_name(a, prev_trigger, prev_name, caps):
-                strong = (prev_trigger and not a.article) or (prev_name and a.article)
-                mention = _mention(seg_id, text, w.start(), w.end(), a, a.stem, strong)
-            prev_trigger = bare in TRIGGERS
-            prev_name = mention is not None
+                        not caps or aligned(nxt.stem, caps) or aligned(info.bare + tail, caps)):
+                    mention = _mention(seg_id, text, w.start(), words[i + 1].end(), info.a,
+                                       f"{info.bare} {tail}", True)
+                    skip = i + 1
+            else:
+                a = self._clitic_split(w.group(), info.a, caps)
+                if self._is_name(a, prev_trigger, last == i - 1, caps):
+                    strong = (prev_trigger and not a.article) or (last == i - 1 and a.article)
+                    mention = _mention(seg_id, text, w.start(), w.end(), a, a.stem, strong)
             if mention is not None:
-                yield mention
-            i += 1
+                out.append(mention)
+                last = skip if skip > i else i
+        return out
 
     @staticmethod
     def _clitic_split(word: str, a: Analysis, caps: Mapping[str, set[str]]) -> Analysis:
@@ -234,7 +298,7 @@ class NameFinder:
     def _is_name(self, a: Analysis, prev_trigger: bool, prev_name: bool,
                  caps: Mapping[str, set[str]]) -> bool:
         stem = a.stem
-        if len(stem) < 3 or stem in STOPWORDS or stem in TRIGGERS or _is_demonym(stem):
+        if not _eligible(stem):
             return False
         if caps:
             word = aligned(stem, caps)
@@ -328,11 +392,13 @@ _ROMAN = str.maketrans({
 _NOT_LETTER_RE = re.compile(r"[^a-z]")
 
 
+@lru_cache(maxsize=1 << 18)
 def romanize(stem: str) -> str:
     """A crude romanisation of a normalised stem, for ranking candidate renderings."""
     return stem.translate(_ROMAN)
 
 
+@lru_cache(maxsize=1 << 18)
 def rendering_key(word: str) -> str:
     """House-style-insensitive key of an English rendering: ``al-Hashimi's`` → ``hashimi``."""
     w = _EN_ARTICLE_RE.sub("", word.lower())

@@ -97,6 +97,7 @@ class CheckInput:
         finder = NameFinder()
         found = finder.find(((s.id, s.source) for s in self.segments), self.english)
         self.cache["name_evidence"] = finder.evidence
+        self.cache["english_words"] = finder.english_cache
         return found
 
     @cached_property

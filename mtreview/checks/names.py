@@ -99,18 +99,22 @@ def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]
     for i, m in enumerate(data.mentions):
         by_seg[m.seg_id].append(i)
     out: dict[str, list] = {}
+    cache = data.cache.setdefault("english_words", {})
     for system, outputs in data.systems.items():
         found: list = [None] * len(data.mentions)
         for seg_id, idx in by_seg.items():
             text = outputs.get(seg_id)
             if not text:
                 continue
-            words = align([data.mentions[i] for i in idx], english_names(text))
+            words = align([data.mentions[i] for i in idx], english_names(text, cache))
             for i, w in zip(idx, words):
                 found[i] = w
         out[system] = found
     data.cache["renderings"] = out
     return out
+
+
+SIMILAR = 70.0  # renderings at least this alike (rapidfuzz ratio) are spellings of one name
 
 
 @register
@@ -122,7 +126,13 @@ class NameRendering(Check):
                    "dropping al- is house style and not flagged")
 
     def run(self, data: CheckInput) -> Iterable[Flag]:
-        groups = _groups(data)
+        from rapidfuzz.fuzz import ratio
+
+        doc = {s.id: s.doc_id for s in data.segments}
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for rep, idx in _groups(data).items():  # one person per name and document
+            for i in idx:
+                groups[(doc[data.mentions[i].seg_id], rep)].append(i)
         mentions = data.mentions
         for system, found in renderings(data).items():
             for idx in groups.values():
@@ -130,8 +140,12 @@ class NameRendering(Check):
                 for i in idx:
                     if found[i] is not None:
                         seen.setdefault(rendering_key(found[i][2]), []).append((mentions[i], found[i]))
+                if len(seen) < 2:
+                    continue
+                # spelling variants: alike, and not one the other plus a suffix (Iraq/Iraqi)
                 clash = {k for a, b in combinations(seen, 2)
-                         if not (a.startswith(b) or b.startswith(a)) for k in (a, b)}
+                         if not (a.startswith(b) or b.startswith(a)) and ratio(a, b) >= SIMILAR
+                         for k in (a, b)}
                 if not clash:
                     continue
                 keys = [k for k in seen if k in clash]

@@ -20,9 +20,9 @@ from mtreview.arabic.normalize import ARABIC_WORD_RE, analyse, fold_digits, norm
 from mtreview.checks.base import SegmentCheck, register
 from mtreview.core.types import Flag, SpanRef
 
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUM = r"\d+(?:[.,]\d+)*"
 AR_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>ألف|الف|آلاف|الاف|ألفا|الفا|مليون|ملايين|مليونا|مليار|مليارات|بليون))?")
-EN_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
+EN_NUM_RE = re.compile(_NUM + r"(?:\s*\+?\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
 
 TIME_RE = re.compile(r"\b([01]?\d|2[0-3])[:،] ?([0-5]\d)\b")  # 15:00, and 15،00 in Arabic
 AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
@@ -57,7 +57,7 @@ _EN_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty":
                   "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
                   "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "both": 2, "pair": 2,
                   "single": 1, "a": 1, "an": 1, "couple": 2})
-_EN_WORD_RE = re.compile(r"[a-z]+", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -66,57 +66,111 @@ class Number:
     start: int
     end: int
     form: str
+    glued: bool = False  # right after a Latin letter (ACE2, B0AT1): matches, never flags
+    alts: tuple[float, ...] = ()  # every value the digits may mean (360.000: 360 or 360000)
 
 
-def _value(digits: str) -> float:
-    return float(digits.replace(",", ""))
+def _values(digits: str) -> tuple[float, ...]:
+    """Readings of a digit string: 1,200 → 1200; 3.5 → 3.5; 360.000 → 360 or 360000
+    (a dot before three digits is a thousands separator in much Arabic text); 2,25 → 2.25
+    (a comma before one or two digits is a decimal comma); 1,2,3 → no reading (a list)."""
+    parts = re.split(r"([.,])", digits)
+    groups, seps = parts[0::2], parts[1::2]
+    if not seps:
+        return (float(digits),)
+    out = []
+    if all(len(g) == 3 for g in groups[1:]) and len(set(seps)) == 1:
+        out.append(float("".join(groups)))  # thousands separators
+    if len(seps) == 1:
+        out.append(float(f"{groups[0]}.{groups[1]}"))  # a decimal point or comma
+    elif seps[-1] == "." and all(x == "," for x in seps[:-1]) and \
+            all(len(g) == 3 for g in groups[1:-1]):
+        out.append(float("".join(groups[:-1]) + "." + groups[-1]))  # 1,234.5
+    return tuple(dict.fromkeys(out))
 
 
 def digit_numbers(text: str, arabic: bool) -> list[Number]:
     """Numbers written in digits (any script), with a following multiplier word."""
-    folded = fold_digits(text)
+    folded = fold_digits(text) if _EASTERN_RE.search(text) else text
     pattern, mults = (AR_NUM_RE, AR_MULT) if arabic else (EN_NUM_RE, EN_MULT)
     out = []
-    for m in TIME_RE.finditer(folded):  # 17:00 → the hour (minutes ":00" say nothing)
-        out.append(Number(float(m.group(1)), m.start(1), m.end(1), text[m.start(1):m.end(1)]))
-        if m.group(2) != "00":
-            out.append(Number(float(m.group(2)), m.start(2), m.end(2), text[m.start(2):m.end(2)]))
-    folded = TIME_RE.sub(lambda m: " " * len(m.group()), folded)
+    if ":" in folded or "،" in folded:
+        for m in TIME_RE.finditer(folded):  # 17:00 → the hour (minutes ":00" say nothing)
+            out.append(Number(float(m.group(1)), m.start(1), m.end(1), text[m.start(1):m.end(1)]))
+            if m.group(2) != "00":
+                out.append(Number(float(m.group(2)), m.start(2), m.end(2), text[m.start(2):m.end(2)]))
+        if out:
+            folded = TIME_RE.sub(lambda m: " " * len(m.group()), folded)
     for m in pattern.finditer(folded):
         mult = m.group("mult")
-        num = m.group()[: m.start("mult") - m.start()].rstrip() if mult else m.group()
-        value = _value(num)
+        num = m.group()[: m.start("mult") - m.start()].rstrip(" +") if mult else m.group()
+        values = _values(num)
+        if not values:  # 1,2,3: a list, each number on its own
+            out.extend(Number(float(g), m.start() + g_start, m.start() + g_start + len(g), g)
+                       for g, g_start in _groups(num))
+            continue
+        code = m.start() > 0 and folded[m.start() - 1] in "-‐‑"  # كوفيد-19 ألف: no multiplier
         if mult:
-            value *= mults[normalize(mult) if arabic else mult.lower()]
-        out.append(Number(round(value, 6), m.start(), m.end(), text[m.start():m.end()]))
+            factor = mults[normalize(mult) if arabic else mult.lower()]
+            values = tuple(v * factor for v in values) + (values if code else ())
+        glued = m.start() > 0 and folded[m.start() - 1] in _LATIN
+        alts = tuple(round(v, 6) for v in values)
+        out.append(Number(alts[0], m.start(), m.end(), text[m.start():m.end()], glued, alts))
     return out
 
 
-def arabic_word_values(text: str) -> set[float]:
-    """Values of Arabic number words: units, tens, 'five and seventy', 'three thousand'."""
+def _groups(num: str) -> Iterable[tuple[str, int]]:
+    for g in re.finditer(r"\d+", num):
+        yield g.group(), g.start()
+
+
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+_EN_LETTERS_RE = re.compile(r"[a-z]+")
+_EASTERN_RE = re.compile("[\u0660-\u066c\u06f0-\u06f9]")
+_DECADE = object()
+
+
+def _ar_word_value(word: str) -> float | tuple | None:
+    """Value of one Arabic word (with clitics, article, accusative alef), a decade marker, or
+    None."""
+    n = normalize(word)
+    for cand in (n, n[1:] if n[:1] in "وفبل" else "", analyse(word).stem):
+        if not cand:
+            continue
+        base = cand[:-1] if cand.endswith("ا") and cand[:-1] in _AR_UNITS else cand
+        v = _AR_UNITS.get(base, _AR_TENS.get(base))
+        if v is not None:
+            return float(v)
+        if base in _AR_DECADES:
+            return (_DECADE, _AR_DECADES[base])
+    return None
+
+
+def arabic_word_values(text: str, cache: dict[str, object] | None = None) -> set[float]:
+    """Values of Arabic number words: units, tens, 'five and seventy', 'three thousand'.
+    ``cache`` (word → value) makes a run cost one dictionary look-up per word."""
+    cache = {} if cache is None else cache
     values: set[float] = set()
     prev: float | None = None
-    for w in ARABIC_WORD_RE.finditer(text):
-        n = normalize(w.group())
-        v = None
-        for cand in (n, n[1:] if n[:1] in "وفبل" else None, analyse(w.group()).stem):
-            if not cand:
-                continue
-            base = cand[:-1] if cand.endswith("ا") and cand[:-1] in _AR_UNITS else cand
-            v = _AR_UNITS.get(base, _AR_TENS.get(base))
-            if v is not None:
-                break
-            decade = _AR_DECADES.get(base)
-            if decade is not None:  # الستينيات: the sixties, 1960s
-                values.update((decade, 1800 + decade, 1900 + decade, 2000 + decade))
+    for word in ARABIC_WORD_RE.findall(text):
+        v = cache.get(word, _DECADE)
+        if v is _DECADE:
+            v = cache[word] = _ar_word_value(word)
         if v is None:
+            prev = None
+            continue
+        if isinstance(v, tuple):  # الستينيات: the sixties, 1960s
+            d = v[1]
+            values.update((d, 1800 + d, 1900 + d, 2000 + d))
             prev = None
             continue
         values.add(v)
         if prev is not None:
             if v == 10 and prev < 10:  # ثلاثة عشر, الثانية عشرة
                 values.add(prev + 10)
-            elif v in _AR_TENS.values() and prev < 10:  # خمسة وسبعون
+            elif v in _TENS and prev < 10:  # خمسة وسبعون
                 values.add(prev + v)
             elif v >= 100:  # ثلاثة آلاف
                 values.add(prev * v)
@@ -124,23 +178,36 @@ def arabic_word_values(text: str) -> set[float]:
     return values
 
 
+_TENS = set(map(float, _AR_TENS.values()))
+
+
 def english_word_values(text: str) -> set[float]:
     """Values of English number words: 'seventy-five', 'two hundred', 'a thousand'."""
     values: set[float] = set()
     prev: float | None = None
-    for m in _EN_WORD_RE.finditer(text):
-        v = _EN_WORDS.get(m.group().lower())
+    for word in _EN_LETTERS_RE.findall(text.lower()):
+        v = _EN_WORDS.get(word)
         if v is None:
-            prev = None
+            if word != "and":
+                prev = None
             continue
-        if m.group().lower() not in ("a", "an"):
+        if word not in ("a", "an"):
             values.add(v)
         if prev is not None:
             values.add(prev * v if v >= 100 else prev + v if prev >= 20 and v < 10 else v)
         prev = v
-    for m in re.finditer(r"(\d+)(?:st|nd|rd|th)\b", text):
+    for m in _ORDINAL_RE.finditer(text):
         values.add(float(m.group(1)))
+    values.update(_ROMAN[m] for m in _ROMAN_RE.findall(text))
     return values
+
+
+_ROMAN = {r: float(i) for i, r in enumerate(
+    "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split(), 1)}
+_ROMAN_RE = re.compile(r"\b(" + "|".join(sorted(_ROMAN, key=len, reverse=True)) + r")\b")
+
+
+_ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th)\b")
 
 
 # a fraction word also stands for its minutes (ربع ساعة = 15 minutes, half an hour = 30)
@@ -159,7 +226,11 @@ def matchable(values: set[float]) -> set[float]:
 
 def _missing(nums: list[Number], values: set[float]) -> list[Number]:
     values = matchable(values)
-    return [n for n in nums if n.value not in values]
+    return [n for n in nums if not n.glued and values.isdisjoint(n.alts or (n.value,))]
+
+
+def _all_values(nums: list[Number]) -> set[float]:
+    return {v for n in nums for v in (n.alts or (n.value,))}
 
 
 @register
@@ -171,22 +242,23 @@ class NumberMismatch(SegmentCheck):
 
     def __init__(self) -> None:
         self._src_cache: dict[str, tuple[list[Number], set[float]]] = {}
+        self._words: dict[str, object] = {}
 
     def _source(self, src: str) -> tuple[list[Number], set[float]]:
         hit = self._src_cache.get(src)
         if hit is None:
             nums = digit_numbers(src, arabic=True)
-            values = {n.value for n in nums} | arabic_word_values(src)
+            values = _all_values(nums) | arabic_word_values(src, self._words)
             hit = self._src_cache[src] = (nums, values)
         return hit
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
         src_nums, src_values = self._source(src)
-        has_digit = any(ch.isdigit() for ch in tgt)
+        has_digit = _DIGIT_RE.search(tgt) is not None
         if not src_nums and not has_digit:
             return
         tgt_nums = digit_numbers(tgt, arabic=False) if has_digit else []
-        tgt_values = {n.value for n in tgt_nums}
+        tgt_values = _all_values(tgt_nums)
         if src_nums:
             tgt_values |= english_word_values(tgt)
         lost = _missing(src_nums, tgt_values)

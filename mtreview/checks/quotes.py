@@ -1,5 +1,6 @@
 """``quote-balance``: the translation's quotation marks or brackets do not pair up while the
-source's do (a sentence that opens a quotation closed in a later sentence is not flagged)."""
+source has marks that do (a sentence that opens a quotation closed in a later sentence, or a
+source without any marks, is not flagged)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ class QuoteBalance(SegmentCheck):
         if not any(ch in MARKS for ch in tgt):
             return
         bad = unbalanced(tgt)
-        if not bad or unbalanced(src):
-            return
+        if not bad or unbalanced(src) or not any(ch in MARKS for ch in src):
+            return  # the source is unbalanced too, or has no marks to mirror
         spans = [SpanRef(seg_id, "tgt", i, i + 1, system) for i, ch in enumerate(tgt)
                  if any(ch in b for b in bad)]
         yield self.flag(seg_id, system, bad, "unpaired " + " ".join(bad) + " in the translation",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from mtreview.arabic.normalize import ARABIC_LETTERS
+from mtreview.arabic.normalize import ARABIC_CHAR_RE, ARABIC_LETTERS
 from mtreview.checks.base import SegmentCheck, register
 from mtreview.core.types import Flag, SpanRef
 
@@ -28,7 +28,9 @@ class Untranslated(SegmentCheck):
     description = "Arabic script left in the translation, or a translation equal to its source"
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
-        if tgt.strip() and _SPACE_RE.sub(" ", tgt.strip()) == _SPACE_RE.sub(" ", src.strip()):
+        if not ARABIC_CHAR_RE.search(tgt):
+            return
+        if _SPACE_RE.sub(" ", tgt.strip()) == _SPACE_RE.sub(" ", src.strip()):
             yield self.flag(seg_id, system, [tgt.strip()], "the translation is the source text",
                             [SpanRef(seg_id, "tgt", 0, len(tgt), system)])
             return

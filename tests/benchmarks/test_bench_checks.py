@@ -1,0 +1,96 @@
+"""Benchmark: all checks over 100,000 segments × 3 systems (target: ≤ 30 s on a 2-core
+machine) and linear scaling (double the segments: ≤ 2.3× the time).
+
+The data is built at run time from real sentences in ../shared/data (TICO-19, NTREX,
+FLORES): each segment joins two random source sentences (so segments are distinct, as in a
+real corpus, while the vocabulary stays natural), system A is the joined reference, B and C
+are the reference with typical MT faults injected (changed numbers, looping words, a dropped
+word, respelled names, Arabic left in). Run with
+``.venv/bin/python -m pytest tests/benchmarks/test_bench_checks.py -s``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+
+import pytest
+
+from tests.conftest import DATA, need_shared
+
+TARGET_S = 30.0
+CORPORA = [("tico19-ar-en", "source.ar", "reference.en"),
+           ("ntrex128-ar-en", "source.ar", "reference.en"),
+           ("flores200-devtest-ar-en", "arb_Arab.devtest", "eng_Latn.devtest")]
+CAP_RE = re.compile(r"\b[A-Z][a-z]{3,}")
+
+
+def _pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for folder, src, ref in CORPORA:
+        d = need_shared(DATA / folder)
+        pairs += zip((d / src).read_text("utf-8").splitlines(), (d / ref).read_text("utf-8").splitlines())
+    return pairs
+
+
+def _perturb(text: str, src: str, rng: random.Random, kind: str) -> str:
+    r = rng.random()
+    if kind == "B":
+        if r < 0.04:
+            return re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10), text, count=1)
+        if r < 0.06:
+            words = text.split()
+            return " ".join(words[:3] + [words[min(3, len(words) - 1)]] * 4 + words[3:])
+        if r < 0.09:
+            return text.rsplit(" ", 1)[0]
+    else:
+        if r < 0.10:
+            return CAP_RE.sub(lambda m: m.group().replace("i", "e", 1), text, count=1)
+        if r < 0.12:
+            return text + " " + src.split()[0]
+    return text
+
+
+def build(n: int, seed: int = 7):
+    from mtreview.checks import CheckInput
+    from mtreview.core.types import Segment
+
+    pairs = _pairs()
+    rng = random.Random(seed)
+    segs, systems = [], {"A": {}, "B": {}, "C": {}}
+    for i in range(1, n + 1):
+        (s1, r1), (s2, r2) = rng.choice(pairs), rng.choice(pairs)
+        src, ref = f"{s1} {s2}", f"{r1} {r2}"
+        segs.append(Segment(i, f"d{i // 20}", 1, src))
+        systems["A"][i] = ref
+        systems["B"][i] = _perturb(ref, src, rng, "B")
+        systems["C"][i] = _perturb(ref, src, rng, "C")
+    return CheckInput(segs, systems, {})
+
+
+def timed(n: int) -> tuple[float, int, dict[str, int]]:
+    from mtreview.checks import run_checks
+
+    data = build(n)
+    t0 = time.perf_counter()
+    flags = run_checks(data)
+    dt = time.perf_counter() - t0
+    by: dict[str, int] = {}
+    for f in flags:
+        by[f.check] = by.get(f.check, 0) + 1
+    return dt, len(flags), by
+
+
+@pytest.mark.benchmark
+def test_checks_scale_linearly_and_meet_the_target():
+    timed(2_000)  # warm imports and caches of the interpreter, not of the data
+    t50, n50, _ = timed(50_000)
+    t100, n100, by = timed(100_000)
+    ratio = t100 / t50
+    print(f"\nchecks, 3 systems: 50,000 segments {t50:.1f} s ({n50} flags); "
+          f"100,000 segments {t100:.1f} s ({n100} flags)")
+    print(f"scaling ratio t(100k)/t(50k) = {ratio:.2f} (limit 2.3); "
+          f"t(100k)/target = {t100 / TARGET_S:.2f} (target {TARGET_S:.0f} s)")
+    print("flags at 100k:", ", ".join(f"{k} {v}" for k, v in sorted(by.items())))
+    assert ratio <= 2.3
