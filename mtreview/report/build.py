@@ -15,7 +15,6 @@ statistics come from the store's cache when possible (``mtreview.metrics.stats``
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -244,16 +243,10 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     counts = None  # bootstrap resample counts: the same for every metric
     scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
     hashes = {s: hyp_hashes(h) for s, h in scored.items()} if names else {}
-    # Statistics of the metrics are gathered concurrently: numpy and sqlite release the GIL,
-    # so one metric's tokenisation overlaps another's sorting on a second core.
-    with ThreadPoolExecutor(max_workers=max(len(names), 1)) as pool:
-        jobs = {m: pool.submit(collect_stats, store, METRICS[m], refset, scored, hashes)
-                for m in names}
-        for m in names:
-            stats_by[m], n_new = jobs[m].result()
-            computed += n_new
     for m in names:
         metric = METRICS[m]
+        stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes)
+        computed += n_new
         signatures[m] = metric.signature(refset.num_refs)
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)
         for s in sys_names:

@@ -19,13 +19,14 @@ from mtreview.report.build import Report
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6c4f9c", "#00798c", "#8d6a9f",
            "#c05746"]
+HIST_COLOURS = ["#4a6f8a", "#7a5c8e", "#8a6a3c"]
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
 max-width:1100px;color:#222;padding:0 1em}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
 th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+th{background:#f3f3f3}td.t,th:first-child{text-align:left}
 .sig{font-weight:600}.note{color:#666;font-size:.9em}
 .plots{display:flex;flex-wrap:wrap;gap:1.2em}
 svg text{font-family:system-ui,sans-serif;font-size:12px;fill:#222}
@@ -109,9 +110,16 @@ def histogram(title: str, values: Sequence[float], lo: float, hi: float, colour:
     return "".join(parts)
 
 
+def _is_number(text: str) -> bool:
+    head = str(text).split(" ")[0].lstrip("+-–")
+    return not head or head.replace(".", "", 1).isdigit()
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(
+        f"<td>{_e(c)}</td>" if _is_number(c) else f'<td class="t">{_e(c)}</td>' for c in row)
+        + "</tr>" for row in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
@@ -144,15 +152,21 @@ def _metric_section(r: Report) -> list[str]:
             c = (r.cluster_of(s, m) or 1) - 1
             rows_ci.append((s, st.score, lo, hi, PALETTE[c % len(PALETTE)]))
         better = "higher" if METRICS[m].higher_is_better else "lower"
-        out.append(ci_chart(f"{METRICS[m].label} (95% CI; {better} is better; colour = cluster)",
+        out.append(ci_chart(f"{METRICS[m].label}: 95% CI, {better} is better, colour = cluster",
                             rows_ci))
-    out.append("</div><h3>Segment-level score distributions</h3>")
-    for m in r.metrics:
+    out.append("</div>")
+    legend = " ".join(
+        f'<span style="color:{PALETTE[i % len(PALETTE)]}">■</span> cluster {i + 1}'
+        for i in range(max((len(r.tests[m].clusters) for m in r.metrics), default=0)))
+    out.append(f'<p class="note">{legend} (1 = best; systems in one cluster are not '
+               "significantly different)</p>")
+    out.append("<h3>Segment-level score distributions</h3>")
+    for k, m in enumerate(r.metrics):
         hi = 100.0 if m != "ter" else 150.0
-        out.append(f'<div class="plots">')
-        for i, s in enumerate(r.systems):
+        out.append('<div class="plots">')
+        for s in r.systems:
             out.append(histogram(f"{METRICS[m].label}: {s}", r.segment_scores[s][m], 0.0, hi,
-                                 PALETTE[i % len(PALETTE)]))
+                                 HIST_COLOURS[k % len(HIST_COLOURS)]))
         out.append("</div>")
     return out
 
@@ -163,26 +177,25 @@ def _human_section(r: Report) -> list[str]:
            '<div class="plots">']
     for protocol, sec in r.human.items():
         rows = []
-        for i, s in enumerate(r.systems):
+        for s in r.systems:
             est = sec.scores.systems.get(s)
             if not est:
                 continue
             e = est["mqm" if protocol == "mqm" else "raw"]
             ci = e.ci if math.isfinite(e.ci) else None
             rows.append((s, e.mean, e.mean - ci if ci is not None else None,
-                         e.mean + ci if ci is not None else None, PALETTE[i % len(PALETTE)]))
+                         e.mean + ci if ci is not None else None, "#3d7a5a"))
         if rows:
             what = "MQM penalty, lower is better" if protocol == "mqm" else "mean score"
             out.append(ci_chart(f"{protocol.upper()} ({what}, 95% CI)", rows))
     out.append("</div>")
     for protocol, sec in r.human.items():
         out.append('<div class="plots">')
-        for i, s in enumerate(r.systems):
+        for s in r.systems:
             vals = [v for (seg, sys_), v in sec.scores.segment.items() if sys_ == s]
             if vals:
                 lo, hi = (min(-25.0, min(vals)), 0.0) if protocol == "mqm" else (0.0, 100.0)
-                out.append(histogram(f"{protocol.upper()}: {s}", vals, lo, hi,
-                                     PALETTE[i % len(PALETTE)]))
+                out.append(histogram(f"{protocol.upper()}: {s}", vals, lo, hi, "#3d7a5a"))
         out.append("</div>")
     out += ["<h2>Reviewer agreement</h2>",
             _table(["protocol", "reviewers", "Krippendorff α", "units", "span F1"],
