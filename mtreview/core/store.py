@@ -404,6 +404,15 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(system, metric, ref_hash, seg, h, v) for seg, h, v in rows])
 
+    # -- report (issue 7): one cached statistics row ----------------------------------
+    def get_stats_row(self, system: str, metric: str, ref_hash: str,
+                      seg_id: int) -> tuple[str, bytes] | None:
+        """(hyp_hash, value) of one cached row (the report keeps a whole-system row at -1)."""
+        rows = self._query(
+            "SELECT hyp_hash, value FROM stats WHERE system = ? AND metric = ? "
+            "AND ref_hash = ? AND seg_id = ?", (system, metric, ref_hash, seg_id))
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
     # -- export (issue 8): bulk rows for mtreview.export ------------------------------
     def export_rows(self, reviewer: str | None = None, system: str | None = None,
                     include_unreviewed: bool = False) -> list[tuple]:

@@ -30,11 +30,13 @@ DEFAULT_SEED = 12345  # sacrebleu's default (SACREBLEU_SEED)
 
 
 def bootstrap_counts(n: int, samples: int, seed: int | None) -> np.ndarray:
-    """(samples, n) matrix: how often each segment is drawn in each resample (float64)."""
+    """(samples, n) matrix: how often each segment is drawn in each resample (float32)."""
     rng = np.random.default_rng(seed)
     idx = rng.choice(n, size=(samples, n), replace=True)
     flat = (idx + (np.arange(samples) * n)[:, None]).ravel()
-    return np.bincount(flat, minlength=samples * n).reshape(samples, n).astype(np.float64)
+    counts = np.bincount(flat, minlength=samples * n).reshape(samples, n)
+    # float32 holds these small counts exactly; the products are made exact below
+    return counts.astype(np.float32)
 
 
 def ar_selection(n: int, trials: int, seed: int | None) -> np.ndarray:
@@ -53,12 +55,6 @@ def _p_value(stats: np.ndarray, real: float) -> float:
     return (int(np.sum(stats > real)) + 1) / (len(stats) + 1)
 
 
-def bootstrap_scores(metric: Metric, stats: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Score of each resample (float32 sums, as sacrebleu)."""
-    sums = (counts @ stats).astype(np.float32)
-    return metric.scores(sums)
-
-
 def all_bootstrap_scores(metric: Metric, stats: dict[str, np.ndarray], counts: np.ndarray
                          ) -> dict[str, np.ndarray]:
     """Resample scores of every system from one matrix product over all their statistics.
@@ -71,7 +67,7 @@ def all_bootstrap_scores(metric: Metric, stats: dict[str, np.ndarray], counts: n
     exact32 = metric.integer_stats and float(np.abs(wide).sum(0).max(initial=0)) * \
         float(counts.max(initial=0)) < 2 ** 24
     dtype = np.float32 if exact32 else np.float64
-    sums = (counts.astype(dtype) @ wide.astype(dtype)).astype(np.float32)
+    sums = (counts.astype(dtype, copy=False) @ wide.astype(dtype)).astype(np.float32)
     d = stats[names[0]].shape[1]
     return {s: metric.scores(sums[:, i * d:(i + 1) * d]) for i, s in enumerate(names)}
 

@@ -5,6 +5,10 @@ sacrebleu version or tokenizer invalidates it), reference hash (all references o
 project) and segment; each row also carries the hash of the hypothesis it was computed
 from, so a changed translation is recomputed and nothing else is.
 
+Besides the per-segment rows, a whole-system row (segment id ``-1``) holds all rows of the
+scored segments in one value, under a digest of (segment ids, hypotheses): a warm report
+reads one row per system and metric and hashes nothing per segment.
+
 TER is the slow metric (≈2 ms a segment in sacrebleu): it is computed only when asked for,
 cached like the others, and missing segments are spread over worker processes when there
 are many of them and more than one CPU.
@@ -95,6 +99,14 @@ def hyp_hashes(hyps: Sequence[str]) -> list[str]:
     return [sha1(h.encode("utf-8")).hexdigest()[:16] for h in hyps]
 
 
+WHOLE = -1  # segment id of the whole-system row
+
+
+def system_digest(seg_ids: Sequence[int], hyps: Sequence[str]) -> str:
+    text = "\x1f".join(f"{s}\x1e{h}" for s, h in zip(seg_ids, hyps))
+    return "all:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
 def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[str]],
                   hashes: dict[str, list[str]] | None = None
                   ) -> tuple[dict[str, np.ndarray], int]:
@@ -111,21 +123,31 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
     rows: dict[str, list[np.ndarray | None]] = {}
     missing: dict[str, list[int]] = {}
     full: dict[str, np.ndarray] = {}
+    n_seg = len(refset.seg_ids)
+    digests = {s: system_digest(refset.seg_ids, hs) for s, hs in hyps.items()}
+    for system in hyps:
+        whole = store.get_stats_row(system, key, refset.hash, WHOLE) if n_seg else None
+        if whole is not None and whole[0] == digests[system]:
+            full[system] = np.frombuffer(whole[1], dtype=np.float64).reshape(n_seg, -1)
     if hashes is None:
-        hashes = {s: hyp_hashes(hs) for s, hs in hyps.items()}
+        hashes = {s: hyp_hashes(hs) for s, hs in hyps.items() if s not in full}
     for system, hs in hyps.items():
+        if system in full:
+            missing[system] = []
+            continue
         cached = store.get_stats(system, key, refset.hash)
         hits = [cached.get(seg) for seg in refset.seg_ids]
         ok = [hit is not None and hit[0] == h for hit, h in zip(hits, hashes[system])]
-        if ok and all(ok):  # everything cached: one buffer, one array
+        if ok and all(ok):  # every segment cached: one buffer, one array
             full[system] = np.frombuffer(b"".join(hit[1] for hit in hits),
                                          dtype=np.float64).reshape(len(hits), -1)
             missing[system] = []
+            store.put_stats(system, key, refset.hash,
+                            [(WHOLE, digests[system], full[system].tobytes())])
             continue
         rows[system] = [np.frombuffer(hit[1], dtype=np.float64) if good else None
                         for hit, good in zip(hits, ok)]
         missing[system] = [i for i, good in enumerate(ok) if not good]
-    n_seg = len(refset.seg_ids)
     whole = [s for s in hyps if n_seg and len(missing[s]) == n_seg]
     fresh: dict[str, np.ndarray] = {}
     if whole:
@@ -143,12 +165,13 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
             new = compute_stats(metric, [hyps[system][i] for i in todo], refset.subset(todo))
         if len(new) != len(todo):  # the fast path computed every segment
             new = new[todo]
-        store.put_stats(system, key, refset.hash, [
-            (refset.seg_ids[i], hashes[system][i], new[j].tobytes())
-            for j, i in enumerate(todo)])
         for j, i in enumerate(todo):
             rows[system][i] = new[j]
+        everything = np.vstack(rows[system])
+        store.put_stats(system, key, refset.hash, [
+            (refset.seg_ids[i], hashes[system][i], new[j].tobytes())
+            for j, i in enumerate(todo)] + [(WHOLE, digests[system], everything.tobytes())])
+        full[system] = everything
         computed += len(todo)
-    out = {s: full[s] if s in full else (np.vstack(rows[s]) if rows[s] else np.zeros((0, 0)))
-           for s in hyps}
+    out = {s: full[s] if s in full else np.zeros((0, 0)) for s in hyps}
     return out, computed
