@@ -15,7 +15,7 @@ statistics come from the store's cache when possible (``mtreview.metrics.stats``
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import random
 import resource
-import shutil
 import sqlite3
 import subprocess
 import sys
