@@ -100,7 +100,10 @@ with as by of some all any each every one two three four five six seven eight ni
 however meanwhile then now today yesterday tomorrow here mr mrs ms dr sir madam let have has had
 """.split())
 
-EN_CAPITAL_RE = re.compile(r"\b(?:[Aa]l[-‐‑]|[Ee]l[-‐‑])?[A-Z][A-Za-z’'\-]*[A-Za-z]")
+# a capitalised word (Al-Hashimi, O'Neil); a lower-case "al-" before it is added back by
+# english_names (a pattern that starts with a capital scans fast)
+EN_CAPITAL_RE = re.compile(r"[A-Z][A-Za-z’'\-]*[A-Za-z]")
+_LOWER_ARTICLES = ("al-", "el-", "al‐", "al‑")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -141,7 +144,11 @@ def english_names(text: str, cache: dict[str, tuple[str, str] | None] | None = N
         if kr is False:
             kr = cache[word] = _en_word(word)
         if kr is not None:
-            out[kr[0]].append((m.start(), m.end(), word))
+            start = m.start()
+            if start >= 3 and text[start - 3:start] in _LOWER_ARTICLES:
+                start -= 3
+                word = text[start:m.end()]
+            out[kr[0]].append((start, m.end(), word))
     return out
 
 
@@ -261,7 +268,8 @@ class NameFinder:
                 return []
         else:
             todo = range(len(infos))
-        words = list(ARABIC_WORD_RE.finditer(text))
+        stop = todo[-1] + 1 if caps else len(infos)  # positions up to the last candidate
+        words = [m for m, _ in zip(ARABIC_WORD_RE.finditer(text), range(stop + 1))]
         out: list[Mention] = []
         last = skip = -2
         for i in todo:

@@ -119,6 +119,7 @@ class Check:
     side: ClassVar[str] = "tgt"
     description: ClassVar[str] = ""
     needs_glossary: ClassVar[bool] = False
+    uses_names: ClassVar[bool] = False  # reads data.mentions (grouped in one worker)
 
     def run(self, data: CheckInput) -> Iterable[Flag]:
         raise NotImplementedError
@@ -160,11 +161,16 @@ def resolve_ids(only: Iterable[str] | None, glossary: bool) -> list[str]:
 
 
 def run_checks(source: Any, only: Iterable[str] | None = None,
-               glossary: "list[GlossaryEntry] | str | None" = None) -> list[Flag]:
+               glossary: "list[GlossaryEntry] | str | None" = None,
+               workers: int = 1, min_size: int | None = None) -> list[Flag]:
     """Run checks over a :class:`CheckInput`, a Store or a Project; return the flags.
 
     ``glossary`` is a parsed glossary or a path to a TSV file (see
     :mod:`mtreview.checks.glossary`). Nothing is written: see :func:`save_flags`.
+    ``workers=2`` runs the name checks and the other checks in two forked processes (POSIX,
+    large inputs only; the result is the same). Do not fork from a threaded program (a UI):
+    keep the default there. ``min_size`` (segments × systems, default ``PARALLEL_MIN``) is
+    the size from which ``workers`` is used.
     """
     if glossary is not None and not isinstance(glossary, list):
         from mtreview.checks.glossary import read_glossary
@@ -172,10 +178,43 @@ def run_checks(source: Any, only: Iterable[str] | None = None,
         glossary = read_glossary(glossary)
     data = _as_input(source, glossary)
     ids = resolve_ids(only, data.glossary is not None)
-    flags: list[Flag] = []
-    for cid in ids:
-        flags.extend(CHECKS[cid]().run(data))
-    return flags
+    groups = [g for g in ([i for i in ids if CHECKS[i].uses_names],
+                          [i for i in ids if not CHECKS[i].uses_names]) if g]
+    size = len(data.segments) * max(1, len(data.systems))
+    threshold = PARALLEL_MIN if min_size is None else min_size
+    if workers > 1 and len(groups) > 1 and size >= threshold and _can_fork():
+        by_id = _parallel(data, groups)
+    else:
+        by_id = dict(_run_ids(ids, data))
+    return [f for cid in ids for f in by_id[cid]]
+
+
+PARALLEL_MIN = 20_000  # segments × systems below which forking costs more than it saves
+_FORK_INPUT: CheckInput | None = None  # the input a forked worker reads (copy-on-write)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run_ids(ids: list[str], data: CheckInput | None = None) -> list[tuple[str, list[Flag]]]:
+    data = data if data is not None else _FORK_INPUT
+    return [(cid, list(CHECKS[cid]().run(data))) for cid in ids]
+
+
+def _parallel(data: CheckInput, groups: list[list[str]]) -> dict[str, list[Flag]]:
+    import multiprocessing
+
+    global _FORK_INPUT
+    _FORK_INPUT = data
+    try:
+        with multiprocessing.get_context("fork").Pool(len(groups)) as pool:
+            results = pool.map(_run_ids, groups)
+    finally:
+        _FORK_INPUT = None
+    return {cid: flags for part in results for cid, flags in part}
 
 
 def _as_input(source: Any, glossary: list[GlossaryEntry] | None) -> CheckInput:

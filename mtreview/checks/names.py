@@ -52,6 +52,7 @@ class NameVariant(Check):
     id = "name-variant"
     severity = "minor"
     side = "src"
+    uses_names = True
     description = ("one proper name written several ways in the source (article, hamza/alef, "
                    "ى/ي, ة/ه, a transliteration long vowel)")
 
@@ -122,6 +123,7 @@ class NameRendering(Check):
     id = "name-rendering"
     severity = "minor"
     side = "tgt"
+    uses_names = True
     description = ("one source name spelled differently by one system (Hashimi / Hashemi); "
                    "dropping al- is house style and not flagged")
 
@@ -163,6 +165,7 @@ class NameDropped(Check):
     id = "name-dropped"
     severity = "minor"
     side = "cross"
+    uses_names = True
     description = "a name that every other system (at least two) renders is missing in one system"
 
     def run(self, data: CheckInput) -> Iterable[Flag]:

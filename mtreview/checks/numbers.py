@@ -13,18 +13,20 @@ not numbers), which keeps the check precise.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from mtreview.arabic.normalize import ARABIC_WORD_RE, analyse, fold_digits, normalize
 from mtreview.checks.base import SegmentCheck, register
 from mtreview.core.types import Flag, SpanRef
 
 _NUM = r"\d+(?:[.,]\d+)*"
-AR_NUM_RE = re.compile(_NUM + r"(?:\s*(?P<mult>ألف|الف|آلاف|الاف|ألفا|الفا|مليون|ملايين|مليونا|مليار|مليارات|بليون))?")
+AR_NUM_RE = re.compile(r"\d+(?:(?:[.,]|،(?=\d{3}(?!\d)))\d+)*" + r"(?:\s*(?P<mult>ألف|الف|آلاف|الاف|ألفا|الفا|مليون|ملايين|مليونا|مليار|مليارات|بليون))?")
 EN_NUM_RE = re.compile(_NUM + r"(?:\s*\+?\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
 
 TIME_RE = re.compile(r"\b([01]?\d|2[0-3])[:،] ?([0-5]\d)\b")  # 15:00, and 15،00 in Arabic
+AR_MULT_RE = re.compile("ألف|الف|آلاف|الاف|مليون|ملايين|مليار|بليون")
+EN_MULT_RE = re.compile(r"thousand|million|billion|bn\b", re.IGNORECASE)
+_RUN_RE = re.compile(r"\d+")
 AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
            "مليار": 1e9, "مليارات": 1e9, "بليون": 1e9}
 EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
@@ -60,8 +62,7 @@ _EN_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty":
 _DIGIT_RE = re.compile(r"\d")
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     value: float
     start: int
     end: int
@@ -74,7 +75,9 @@ def _values(digits: str) -> tuple[float, ...]:
     """Readings of a digit string: 1,200 → 1200; 3.5 → 3.5; 360.000 → 360 or 360000
     (a dot before three digits is a thousands separator in much Arabic text); 2,25 → 2.25
     (a comma before one or two digits is a decimal comma); 1,2,3 → no reading (a list)."""
-    parts = re.split(r"([.,])", digits)
+    if "," not in digits and "." not in digits and "،" not in digits:
+        return (float(digits),)
+    parts = re.split(r"([.,])", digits.replace("،", ","))
     groups, seps = parts[0::2], parts[1::2]
     if not seps:
         return (float(digits),)
@@ -243,26 +246,41 @@ class NumberMismatch(SegmentCheck):
     def __init__(self) -> None:
         self._src_cache: dict[str, tuple[list[Number], set[float]]] = {}
         self._words: dict[str, object] = {}
+        self._src_words: dict[str, set[float]] = {}
 
-    def _source(self, src: str) -> tuple[list[Number], set[float]]:
+    def _source(self, src: str) -> tuple[list[Number], set[float], tuple[str, ...] | None]:
         hit = self._src_cache.get(src)
         if hit is None:
             nums = digit_numbers(src, arabic=True)
-            values = _all_values(nums) | arabic_word_values(src, self._words)
-            hit = self._src_cache[src] = (nums, values)
+            # the digit runs, when no multiplier word scales them: a translation with the
+            # same runs and no multiplier of its own has every number (fast path)
+            plain = None if AR_MULT_RE.search(src) else tuple(sorted(_RUN_RE.findall(src)))
+            hit = self._src_cache[src] = (nums, _all_values(nums), plain)
+        return hit
+
+    def _source_words(self, src: str) -> set[float]:
+        hit = self._src_words.get(src)
+        if hit is None:
+            hit = self._src_words[src] = arabic_word_values(src, self._words)
         return hit
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
-        src_nums, src_values = self._source(src)
+        src_nums, src_values, plain = self._source(src)
         has_digit = _DIGIT_RE.search(tgt) is not None
         if not src_nums and not has_digit:
             return
+        if plain is not None and tuple(sorted(_RUN_RE.findall(tgt))) == plain \
+                and not EN_MULT_RE.search(tgt):
+            return
         tgt_nums = digit_numbers(tgt, arabic=False) if has_digit else []
         tgt_values = _all_values(tgt_nums)
-        if src_nums:
-            tgt_values |= english_word_values(tgt)
+        # number words are read only when digits alone leave something unmatched
         lost = _missing(src_nums, tgt_values)
+        if lost:
+            lost = _missing(lost, tgt_values | english_word_values(tgt))
         added = _missing(tgt_nums, src_values)
+        if added:
+            added = _missing(added, src_values | self._source_words(src))
         if not lost and not added:
             return
         parts = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 HELP = "flag name variants, number mismatches, untranslated text and other problems"
 
@@ -16,6 +17,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="comma-separated check ids to run (default: all; see --list)")
     p.add_argument("--glossary", metavar="FILE", default=None,
                    help="TSV glossary: Arabic term<TAB>allowed rendering[|rendering…]")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="processes for large projects (default: 2 where there are 2 CPUs)")
     p.add_argument("--list", action="store_true", help="list the checks and exit")
 
 
@@ -40,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from mtreview.checks.base import CHECKS, load_checks, resolve_ids, run_checks, save_flags
     from mtreview.checks.glossary import read_glossary
     from mtreview.core.project import Project
+    from mtreview.errors import UserError
 
     if args.list:
         for cid, cls in sorted(load_checks().items()):
@@ -48,8 +52,11 @@ def run(args: argparse.Namespace) -> int:
     only = args.only.split(",") if args.only is not None else None
     glossary = read_glossary(args.glossary) if args.glossary else None
     ids = resolve_ids(only, glossary is not None)  # validate before opening anything
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be at least 1")
+    jobs = args.jobs if args.jobs is not None else min(2, os.cpu_count() or 1)
     with Project.open(args.dir) as project:
-        flags = run_checks(project, only=ids, glossary=glossary)
+        flags = run_checks(project, only=ids, glossary=glossary, workers=jobs)
         save_flags(project.store, flags, ids)
     severity_rank = {"major": 0, "minor": 1, "info": 2}
     flags.sort(key=lambda f: (f.segments[:1], severity_rank.get(f.severity, 3), f.check))

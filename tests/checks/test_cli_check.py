@@ -103,6 +103,7 @@ BAD = {
     "empty glossary": lambda tmp: ["--glossary", str(_glossary(tmp, "# nothing\n"))],
     "glossary not UTF-8": lambda tmp: ["--glossary", str(_bytes(tmp, b"\xc3\x28\tx\n"))],
     "bad format": lambda tmp: ["--format", "xml"],
+    "zero jobs": lambda tmp: ["--jobs", "0"],
 }
 
 
@@ -142,3 +143,15 @@ def test_glossary_flags_through_the_cli(tmp_path):
     assert r.returncode == 0, r.stderr
     flags = _jsonl(r.stdout)
     assert [(f["segments"], f["forms"], f["system"]) for f in flags] == [([1], ["الدولة الإسلامية"], "A")]
+
+
+def test_check_imports_no_torch_or_textual(sample):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom mtreview import cli\n"
+            f"cli.main(['check', {str(sample)!r}, '--format', 'jsonl'])\n"
+            "print('MODULES', ' '.join(sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = {m.split(".")[0] for m in out.stdout.split("MODULES", 1)[1].split()}
+    assert not loaded & {"torch", "transformers", "textual", "datasets"}

@@ -79,3 +79,14 @@ def test_flores_name_variants_point_at_real_forms(flores_project):
         assert len(set(f["forms"])) >= 2
         for s in f["spans"]:
             assert src[s["seg_id"] - 1][s["start"]:s["end"]] in f["forms"]
+
+
+def test_two_workers_give_the_same_flags(flores):
+    from mtreview.checks import CheckInput, run_checks
+
+    src = (flores / "ara_flores101.devtest").read_text("utf-8").splitlines()[:300]
+    bloom = (flores / "systems" / "bloom-176b-1shot.en").read_text("utf-8").splitlines()[:300]
+    ref = (flores / "eng_Latn.devtest").read_text("utf-8").splitlines()[:300]
+    serial = run_checks(CheckInput.from_lists(src, {"bloom": bloom, "ref": ref}))
+    forked = run_checks(CheckInput.from_lists(src, {"bloom": bloom, "ref": ref}), workers=2, min_size=0)
+    assert serial and forked == serial
