@@ -20,13 +20,52 @@ every system below it.
 
 from __future__ import annotations
 
+import functools
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from mtreview.metrics.registry import Metric
 
 DEFAULT_SEED = 12345  # sacrebleu's default (SACREBLEU_SEED)
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_thread_setter() -> Callable[[int], int] | None:
+    """``openblas_set_num_threads_local`` of numpy's bundled OpenBLAS (None when absent)."""
+    import ctypes
+    import glob
+    import os
+
+    libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+    for path in sorted(glob.glob(os.path.join(libs, "*openblas*"))):
+        try:
+            fn: Any = getattr(ctypes.CDLL(path), "openblas_set_num_threads_local")
+        except (OSError, AttributeError):
+            continue
+        fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
+        return fn
+    return None
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the resampling products on one BLAS thread (this thread only, then restored).
+
+    They are small (B×N @ N×d): OpenBLAS's worker threads cost more than they save, and on a
+    busy machine a 0.5 ms product can take 10 ms. Without numpy's OpenBLAS: no change.
+    """
+    setter = _blas_thread_setter()
+    if setter is None:
+        yield
+        return
+    previous = setter(1)
+    try:
+        yield
+    finally:
+        setter(previous)
 
 
 def bootstrap_counts(n: int, samples: int, seed: int | None) -> np.ndarray:
@@ -67,7 +106,8 @@ def all_bootstrap_scores(metric: Metric, stats: dict[str, np.ndarray], counts: n
     exact32 = metric.integer_stats and float(np.abs(wide).sum(0).max(initial=0)) * \
         float(counts.max(initial=0)) < 2 ** 24
     dtype = np.float32 if exact32 else np.float64
-    sums = (counts.astype(dtype, copy=False) @ wide.astype(dtype)).astype(np.float32)
+    with one_blas_thread():
+        sums = (counts.astype(dtype, copy=False) @ wide.astype(dtype)).astype(np.float32)
     d = stats[names[0]].shape[1]
     return {s: metric.scores(sums[:, i * d:(i + 1) * d]) for i, s in enumerate(names)}
 
@@ -80,7 +120,8 @@ def bootstrap_p(scores_sys: np.ndarray, scores_base: np.ndarray, real_diff: floa
 def ar_p(metric: Metric, sys_stats: np.ndarray, base_stats: np.ndarray, sel: np.ndarray,
          real_diff: float) -> float:
     """Approximate randomisation p-value of one system against the baseline."""
-    d = sel.astype(np.float64) @ (base_stats - sys_stats)
+    with one_blas_thread():
+        d = sel.astype(np.float64) @ (base_stats - sys_stats)
     a = sys_stats.sum(0) + d  # pos @ base + neg @ sys
     b = base_stats.sum(0) - d  # neg @ base + pos @ sys
     if metric.integer_stats:
