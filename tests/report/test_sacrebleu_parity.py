@@ -160,3 +160,37 @@ def test_significance_equals_sacrebleu_api_flores_full(flores_full):
         assert abs(ours["ci"] - bs[bl_score.name].ci) < 1e-9
         assert ours["p_bs"] == pytest.approx(bs[bl_score.name].p_value, abs=1e-12)
         assert ours["p_ar"] == pytest.approx(ar[bl_score.name].p_value, abs=1e-12)
+
+
+def test_variable_references_and_documents_equal_sacrebleu_api(flores40, tmp_path, cli):
+    """JSONL source: a second reference on even lines only (nrefs:var), two documents."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    src = flores40["src"].read_text(encoding="utf-8").splitlines()
+    ref = flores40["ref"].read_text(encoding="utf-8").splitlines()
+    ref2 = flores40["files"][2].read_text(encoding="utf-8").splitlines()
+    rows = [{"source": s, "reference": [r, r2] if i % 2 == 0 else [r],
+             "doc_id": "first" if i < 20 else "second"}
+            for i, (s, r, r2) in enumerate(zip(src, ref, ref2))]
+    jsonl = tmp_path / "corpus.jsonl"
+    jsonl.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows),
+                     encoding="utf-8")
+    proj = tmp_path / "var"
+    assert cli("init", proj, "--source", jsonl).returncode == 0
+    hyp_files = {"bloom": flores40["files"][0], "mul": flores40["files"][3]}
+    for name, f in hyp_files.items():
+        assert cli("add-system", proj, name, f).returncode == 0
+    rep = report_json(proj, "--metrics", "bleu,chrf,ter", "--bootstrap", "0", "--ar", "0")
+    streams = [ref, [r2 if i % 2 == 0 else None for i, r2 in enumerate(ref2)]]
+    for name, f in hyp_files.items():
+        hyp = f.read_text(encoding="utf-8").splitlines()
+        for m, metric in (("bleu", BLEU), ("chrf", CHRF), ("ter", TER)):
+            expect = metric().corpus_score(hyp, streams)
+            assert rep["systems"][name][m]["score"] == pytest.approx(expect.score, abs=1e-9)
+            sig = metric()
+            sig.corpus_score(hyp, streams)
+            assert rep["signatures"][m] == sig.get_signature().format()
+            assert "nrefs:var" in rep["signatures"][m]
+            for doc, part in (("first", slice(0, 20)), ("second", slice(20, 40))):
+                want = metric().corpus_score(hyp[part], [s[part] for s in streams]).score
+                assert rep["documents"][doc][name][m] == pytest.approx(want, abs=1e-9)
