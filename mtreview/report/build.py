@@ -81,18 +81,22 @@ class Report:
         """One line: how ``system`` compares with the baseline."""
         if system == self.baseline:
             return "baseline"
-        better, worse, same = [], [], []
+        better, worse, same, untested = [], [], [], []
         for m in self.metrics:
             t = self.tests[m].systems[system]
             p = self.p_value(system, m)
             delta = t.score - self.score(self.baseline, m)
             up = delta > 0 if METRICS[m].higher_is_better else delta < 0
             label = f"{METRICS[m].label} {delta:+.1f}"
-            if p is not None and p < ALPHA:
+            if p is None:
+                untested.append(label)
+            elif p < ALPHA:
                 (better if up else worse).append(f"{label} (p={p:.3f})")
             else:
                 same.append(label)
         parts = []
+        if untested:
+            parts.append(f"vs. {self.baseline} (no significance test): " + ", ".join(untested))
         if better:
             parts.append("better than " + self.baseline + ": " + ", ".join(better))
         if worse:

@@ -74,9 +74,11 @@ def render_table(r: Report) -> str:
     out = [f"{r.project}: {len(r.seg_ids)} segments, {len(r.systems)} systems, "
            f"baseline {r.baseline}"]
     if r.metrics:
-        out.append(f"(score ±95% CI from {r.bootstrap} bootstrap resamples; p: paired "
-                   f"{'bootstrap' if r.bootstrap else 'randomisation'} vs. the baseline, "
-                   "* p<0.05)")
+        if r.bootstrap or r.ar:
+            ci = f"score ±95% CI from {r.bootstrap} bootstrap resamples; " if r.bootstrap \
+                else ""
+            test = "paired bootstrap" if r.bootstrap else f"approximate randomisation ({r.ar})"
+            out.append(f"({ci}p: {test} vs. the baseline, * p<0.05)")
         header = ["system"] + [f"{METRICS[m].label}" for m in r.metrics] + \
                  [f"{METRICS[m].label} cl." for m in r.metrics]
         rows = [[s] + [_cell(r, s, m) for m in r.metrics] +

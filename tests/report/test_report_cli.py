@@ -89,6 +89,9 @@ def test_formats_and_output_file(fresh40, cli, tmp_path):
 
     table = cli("report", fresh40).stdout
     assert "verdict" in table and "opus-mul-2020: worse than bloom" in table
+    untested = cli("report", fresh40, "--bootstrap", "0", "--ar", "0").stdout
+    assert "opus-mul-2020: vs. bloom (no significance test): BLEU -" in untested
+    assert "worse than" not in untested and "no significant difference" not in untested
     md = cli("report", fresh40, "--format", "markdown").stdout
     assert md.startswith("# Evaluation report") and "| system | BLEU |" in md
     rows = list(csv.DictReader(io.StringIO(cli("report", fresh40, "--format", "csv").stdout)))
