@@ -194,34 +194,15 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     ``metrics``: names from ``METRICS`` (or a comma-separated string; ``()``/"none": human
     scores only). ``baseline``: defaults to the first system. ``bootstrap``/``ar``: number of
     paired bootstrap resamples / randomisation trials (0 disables). ``seed``: as sacrebleu's
-    ``SACREBLEU_SEED``. Raises ``UserError`` on bad input.
+    ``SACREBLEU_SEED``. ``systems``: report only these (default: all, in project order).
+    Raises ``UserError`` on bad input.
     """
     names = _parse_metrics(metrics)
     bootstrap = _check_count("bootstrap", bootstrap)
     ar = _check_count("ar", ar)
     store = project.store
-    all_systems = [s.name for s in store.systems()]
-    if systems is not None:
-        for s in systems:
-            if s not in all_systems:
-                raise UserError(f"unknown system {s!r} (known: {', '.join(all_systems)})")
-        all_systems = list(systems)
-    if not all_systems:
-        raise UserError(f"{project.path} has no systems: add one with `mtreview add-system`")
-    if baseline is not None and baseline not in all_systems:
-        raise UserError(f"unknown baseline system {baseline!r} "
-                        f"(known: {', '.join(all_systems)})")
     notes: list[str] = []
-    counts = store.translation_counts()
-    sys_names = [s for s in all_systems if counts.get(s, 0) > 0]
-    for s in all_systems:
-        if s not in sys_names:
-            notes.append(f"system {s} has no translations and is left out")
-    if not sys_names:
-        raise UserError("no system has any translation yet")
-    if baseline is not None and baseline not in sys_names:
-        raise UserError(f"baseline system {baseline!r} has no translations")
-    base = baseline or sys_names[0]
+    sys_names, base = _choose_systems(project, systems, baseline, notes)
     references = store.references()
     if names and not references:
         raise UserError(f"{project.path} has no references, which {', '.join(names)} need "
@@ -280,6 +261,32 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         sentence_signatures=sent_sigs, tests=tests, documents=documents,
         segment_scores=seg_scores, human=human_sections, notes=tuple(notes),
         computed_stats=computed)
+
+
+def _choose_systems(project, systems: Sequence[str] | None, baseline: str | None,
+                    notes: list[str]) -> tuple[list[str], str]:
+    """The reported systems (those with translations) and the baseline; UserError if none."""
+    store = project.store
+    known = [s.name for s in store.systems()]
+    chosen = known
+    if systems is not None:
+        for s in systems:
+            if s not in known:
+                raise UserError(f"unknown system {s!r} (known: {', '.join(known)})")
+        chosen = list(systems)
+    if not chosen:
+        raise UserError(f"{project.path} has no systems: add one with `mtreview add-system`")
+    if baseline is not None and baseline not in chosen:
+        raise UserError(f"unknown baseline system {baseline!r} (known: {', '.join(chosen)})")
+    n_translations = store.translation_counts()
+    names = [s for s in chosen if n_translations.get(s, 0) > 0]
+    notes += [f"system {s} has no translations and is left out"
+              for s in chosen if s not in names]
+    if not names:
+        raise UserError("no system has any translation yet")
+    if baseline is not None and baseline not in names:
+        raise UserError(f"baseline system {baseline!r} has no translations")
+    return names, baseline or names[0]
 
 
 def _exact_sum(metric, stats: np.ndarray) -> list:

@@ -168,3 +168,17 @@ def test_incomplete_system_is_noted(flores40, tmp_path, cli):
     d = json.loads(cli("report", proj, "--format", "json", "--ar", "0").stdout)
     assert d["segments"] == 30 and any("10 segment(s)" in n for n in d["notes"])
     assert d["systems"]["partial"]["bleu"]["score"] == d["systems"]["bloom"]["bleu"]["score"]
+
+
+def test_build_report_api_subset_of_systems(fresh40):
+    from mtreview.errors import UserError
+
+    with Project.open(fresh40) as p:
+        rep = build_report(p, metrics=["chrf"], systems=["opus-mul-2020", "bloom"],
+                           bootstrap=200, ar=0)
+        full = build_report(p, metrics=["chrf"], bootstrap=0, ar=0)
+        with pytest.raises(UserError, match="unknown system 'nope'"):
+            build_report(p, systems=["nope"])
+    assert rep.systems == ("opus-mul-2020", "bloom") and rep.baseline == "opus-mul-2020"
+    assert rep.score("bloom", "chrf") == full.score("bloom", "chrf")
+    assert rep.verdict("bloom").startswith("better than opus-mul-2020: chrF +")
