@@ -189,8 +189,13 @@ class _Word:
                 if len(rest) >= 3 and _eligible(rest):
                     keys.update(arabic_keys(rest))
                     alts.append(rest)
+        if self.head:
+            keys.add(_HEAD)
         self.keys = frozenset(keys)
         self.alts = tuple(alts)
+
+
+_HEAD = "*"  # a pseudo key every segment with English has: compound heads are candidates
 
 
 def _eligible(stem: str) -> bool:
@@ -223,6 +228,8 @@ class NameFinder:
                     kr = cache[word] = _en_word(word)
                 if kr is not None:
                     caps.setdefault(kr[0], set()).add(kr[1])
+        if caps:
+            caps[_HEAD] = set()
         return caps
 
     def find(self, segments: Iterable[tuple[int, str]],
@@ -263,7 +270,7 @@ class NameFinder:
         infos = [get(w) or new(w) for w in ARABIC_WORD_RE.findall(text)]
         if caps:  # only words whose key meets an English capitalised word can be names
             capkeys = caps.keys()
-            todo = [i for i, w in enumerate(infos) if w.head or not capkeys.isdisjoint(w.keys)]
+            todo = [i for i, w in enumerate(infos) if not capkeys.isdisjoint(w.keys)]
             if not todo:
                 return []
         else:
@@ -413,6 +420,13 @@ def rendering_key(word: str) -> str:
     return _NOT_LETTER_RE.sub("", re.sub(r"['’]s$", "", w))
 
 
+@lru_cache(maxsize=1 << 18)
+def probe(stem: str) -> tuple[tuple[str, ...], str]:
+    """(consonant keys, romanisation) of a mention's stem (its last word for a compound)."""
+    last = stem.rsplit(" ", 1)[-1]
+    return arabic_keys(last), romanize(last)
+
+
 def align(mentions: Sequence[Mention], names: Mapping[str, list[tuple[int, int, str]]],
           min_score: float = 50.0) -> list[tuple[int, int, str] | None]:
     """Assign each mention of one segment at most one English word of ``names`` (from
@@ -420,16 +434,17 @@ def align(mentions: Sequence[Mention], names: Mapping[str, list[tuple[int, int, 
     word serves one mention."""
     from rapidfuzz.fuzz import ratio
 
+    out: list[tuple[int, int, str] | None] = [None] * len(mentions)
+    if not names:
+        return out
     cands: list[tuple[float, int, tuple[int, int, str]]] = []
     for i, m in enumerate(mentions):
-        last = m.stem.rsplit(" ", 1)[-1]
-        roman = romanize(last)
-        for key in arabic_keys(last):
+        keys, roman = probe(m.stem)
+        for key in keys:
             for word in names.get(key, ()):
                 score = ratio(roman, rendering_key(word[2]))
                 if score >= min_score:
                     cands.append((score, i, word))
-    out: list[tuple[int, int, str] | None] = [None] * len(mentions)
     used: set[int] = set()
     for score, i, word in sorted(cands, key=lambda c: -c[0]):
         if out[i] is None and word[0] not in used:

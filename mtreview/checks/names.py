@@ -59,6 +59,8 @@ class NameVariant(Check):
     def run(self, data: CheckInput) -> Iterable[Flag]:
         mentions = data.mentions
         for idx in _groups(data).values():
+            if len(idx) < 2 or len({mentions[i].form for i in idx}) < 2:
+                continue  # one mention, or one written form: nothing to compare
             ms = [mentions[i] for i in idx]
             forms = _forms(ms)
             if len(forms) < 2:
@@ -138,6 +140,8 @@ class NameRendering(Check):
         mentions = data.mentions
         for system, found in renderings(data).items():
             for idx in groups.values():
+                if len(idx) < 2:
+                    continue
                 seen: dict[str, list[tuple[Mention, tuple[int, int, str]]]] = {}
                 for i in idx:
                     if found[i] is not None:

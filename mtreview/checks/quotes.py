@@ -4,6 +4,7 @@ source without any marks, is not flagged)."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from mtreview.checks.base import SegmentCheck, register
@@ -11,6 +12,7 @@ from mtreview.core.types import Flag, SpanRef
 
 PAIRS = (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]"))
 MARKS = set('"“”«»()[]')
+_MARK_RE = re.compile('["“”«»()\\[\\]]')
 
 
 def unbalanced(text: str) -> list[str]:
@@ -29,10 +31,10 @@ class QuoteBalance(SegmentCheck):
     description = "unpaired quotation marks or brackets in the translation (the source's pair up)"
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
-        if not any(ch in MARKS for ch in tgt):
+        if not _MARK_RE.search(tgt):
             return
         bad = unbalanced(tgt)
-        if not bad or unbalanced(src) or not any(ch in MARKS for ch in src):
+        if not bad or unbalanced(src) or not _MARK_RE.search(src):
             return  # the source is unbalanced too, or has no marks to mirror
         spans = [SpanRef(seg_id, "tgt", i, i + 1, system) for i, ch in enumerate(tgt)
                  if any(ch in b for b in bad)]

@@ -44,8 +44,8 @@ def _looping_texts(texts: list[str]) -> set[int]:
         edges = np.diff(np.concatenate(([0], same.view(np.int8), [0])))
         starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
         hits.update(owner[starts[(ends - starts) >= 2 * n]].tolist())
-    vocab = {w for w in chain.from_iterable(words) if len(w) >= 6}
-    looped = {hash(w) for w in vocab if CHAR_LOOP_RE.search(w)}
+    vocab = set(chain.from_iterable(words))
+    looped = {hash(w) for w in vocab if len(w) >= 6 and CHAR_LOOP_RE.search(w)}
     if looped:
         mask = np.isin(hashes, np.fromiter(looped, dtype=np.int64, count=len(looped)))
         hits.update(np.unique(owner[mask]).tolist())
