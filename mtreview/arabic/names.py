@@ -207,6 +207,7 @@ class NameFinder:
 
     def __init__(self) -> None:
         self._words: dict[str, _Word] = {}
+        self._keys: dict[str, frozenset[str]] = {}  # word → _Word.keys, for a fast scan
         self.english_cache: dict[str, tuple[str, str] | None] = {}
         # stem → English words (rendering keys) it aligned with: evidence for grouping
         self.evidence: dict[str, set[str]] = defaultdict(set)
@@ -215,6 +216,7 @@ class NameFinder:
         info = self._words.get(w)
         if info is None:
             info = self._words[w] = _Word(w)
+            self._keys[w] = info.keys
         return info
 
     def _caps(self, texts: Sequence[str]) -> dict[str, set[str]]:
@@ -266,15 +268,19 @@ class NameFinder:
         return found
 
     def _scan(self, seg_id: int, text: str, caps: Mapping[str, set[str]]) -> list[Mention]:
-        get, new = self._words.get, self.word
-        infos = [get(w) or new(w) for w in ARABIC_WORD_RE.findall(text)]
+        known = self._words
+        ws = ARABIC_WORD_RE.findall(text)
+        for w in set(ws).difference(known):
+            self.word(w)
         if caps:  # only words whose key meets an English capitalised word can be names
             capkeys = caps.keys()
-            todo = [i for i, w in enumerate(infos) if not capkeys.isdisjoint(w.keys)]
+            keys = self._keys
+            todo = [i for i, k in enumerate(map(keys.__getitem__, ws)) if not capkeys.isdisjoint(k)]
             if not todo:
                 return []
         else:
-            todo = range(len(infos))
+            todo = range(len(ws))
+        infos = list(map(known.__getitem__, ws))
         stop = todo[-1] + 1 if caps else len(infos)  # positions up to the last candidate
         words = [m for m, _ in zip(ARABIC_WORD_RE.finditer(text), range(stop + 1))]
         out: list[Mention] = []

@@ -7,6 +7,7 @@ A check is a small class in one module of this package, decorated with :func:`re
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
@@ -182,10 +183,18 @@ def run_checks(source: Any, only: Iterable[str] | None = None,
                           [i for i in ids if not CHECKS[i].uses_names]) if g]
     size = len(data.segments) * max(1, len(data.systems))
     threshold = PARALLEL_MIN if min_size is None else min_size
-    if workers > 1 and len(groups) > 1 and size >= threshold and _can_fork():
-        by_id = _parallel(data, groups)
-    else:
-        by_id = dict(_run_ids(ids, data))
+    # the checks build many long-lived objects and no reference cycles: the cyclic garbage
+    # collector would only rescan them again and again (and costs grow with the corpus)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if workers > 1 and len(groups) > 1 and size >= threshold and _can_fork():
+            by_id = _parallel(data, groups)
+        else:
+            by_id = dict(_run_ids(ids, data))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return [f for cid in ids for f in by_id[cid]]
 
 
