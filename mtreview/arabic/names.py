@@ -300,7 +300,7 @@ class NameFinder:
                                        f"{info.bare} {tail}", True)
                     skip = i + 1
             else:
-                a = self._clitic_split(w.group(), info.a, caps)
+                a = self._clitic_split(w.group(), info, caps)
                 if self._is_name(a, prev_trigger, last == i - 1, caps):
                     strong = (prev_trigger and not a.article) or (last == i - 1 and a.article)
                     mention = _mention(seg_id, text, w.start(), w.end(), a, a.stem, strong)
@@ -310,10 +310,10 @@ class NameFinder:
         return out
 
     @staticmethod
-    def _clitic_split(word: str, a: Analysis, caps: Mapping[str, set[str]]) -> Analysis:
+    def _clitic_split(word: str, info: "_Word", caps: Mapping[str, set[str]]) -> Analysis:
         """Split a bare و/ف/ب/ل/ك when the rest aligns with an English name (لرويترز)."""
-        if a.article or not caps or a.stem[:1] not in "وفبلك":
-            return a
+        if not caps or not info.alts or not any(aligned(r, caps) for r in info.alts):
+            return info.a
         return split_clitics(word, known=lambda r: aligned(r, caps) is not None)
 
     def _is_name(self, a: Analysis, prev_trigger: bool, prev_name: bool,

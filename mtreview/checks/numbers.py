@@ -24,9 +24,25 @@ AR_NUM_RE = re.compile(r"\d+(?:(?:[.,]|،(?=\d{3}(?!\d)))\d+)*" + r"(?:\s*(?P<mu
 EN_NUM_RE = re.compile(_NUM + r"(?:\s*\+?\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
 
 TIME_RE = re.compile(r"\b([01]?\d|2[0-3])[:،] ?([0-5]\d)\b")  # 15:00, and 15،00 in Arabic
-AR_MULT_RE = re.compile("ألف|الف|آلاف|الاف|مليون|ملايين|مليار|بليون")
+AR_MULT_RE = re.compile(r"[\d٠-٩۰-۹]\s*(?:ألف|الف|آلاف|الاف|مليون|ملايين|مليار|بليون)")
 EN_MULT_RE = re.compile(r"thousand|million|billion|bn\b", re.IGNORECASE)
-_RUN_RE = re.compile(r"\d+")
+_RUN_RE = re.compile(r"\d+(?:[.,،]\d{3}(?!\d))*")  # thousands groups joined: 1,000 = 1000
+
+
+def _runs(text: str) -> tuple[str, ...]:
+    """The digit runs of a text (any script, thousands separators dropped), sorted."""
+    if _EASTERN_RE.search(text):
+        text = fold_digits(text)
+    runs = _RUN_RE.findall(text)
+    return tuple(sorted(r if r.isdigit() else _SEP_RE.sub("", r) for r in runs))
+
+
+_SEP_RE = re.compile("[.,،]")
+
+
+def _has_en_multiplier(text: str) -> bool:
+    low = text.lower() if not text.islower() else text
+    return ("illion" in low or "thousand" in low or "bn" in low) and EN_MULT_RE.search(text) is not None
 AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
            "مليار": 1e9, "مليارات": 1e9, "بليون": 1e9}
 EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
@@ -247,15 +263,21 @@ class NumberMismatch(SegmentCheck):
         self._src_cache: dict[str, tuple[list[Number], set[float]]] = {}
         self._words: dict[str, object] = {}
         self._src_words: dict[str, set[float]] = {}
+        self._src_plain: dict[str, tuple[str, ...] | None] = {}
 
-    def _source(self, src: str) -> tuple[list[Number], set[float], tuple[str, ...] | None]:
+    def _plain(self, src: str) -> tuple[str, ...] | None:
+        """The source's digit runs, sorted, when no multiplier word scales them: a
+        translation with the same runs and no multiplier of its own has every number."""
+        hit = self._src_plain.get(src, False)
+        if hit is False:
+            hit = self._src_plain[src] = None if AR_MULT_RE.search(src) else _runs(src)
+        return hit
+
+    def _source(self, src: str) -> tuple[list[Number], set[float]]:
         hit = self._src_cache.get(src)
         if hit is None:
             nums = digit_numbers(src, arabic=True)
-            # the digit runs, when no multiplier word scales them: a translation with the
-            # same runs and no multiplier of its own has every number (fast path)
-            plain = None if AR_MULT_RE.search(src) else tuple(sorted(_RUN_RE.findall(src)))
-            hit = self._src_cache[src] = (nums, _all_values(nums), plain)
+            hit = self._src_cache[src] = (nums, _all_values(nums))
         return hit
 
     def _source_words(self, src: str) -> set[float]:
@@ -265,12 +287,15 @@ class NumberMismatch(SegmentCheck):
         return hit
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
-        src_nums, src_values, plain = self._source(src)
-        has_digit = _DIGIT_RE.search(tgt) is not None
+        plain = self._plain(src)
+        runs = _runs(tgt)
+        if not runs and plain == ():
+            return  # no digits on either side
+        if plain is not None and runs == plain and not _has_en_multiplier(tgt):
+            return  # the same digits, nothing scales them
+        src_nums, src_values = self._source(src)
+        has_digit = bool(runs)
         if not src_nums and not has_digit:
-            return
-        if plain is not None and tuple(sorted(_RUN_RE.findall(tgt))) == plain \
-                and not EN_MULT_RE.search(tgt):
             return
         tgt_nums = digit_numbers(tgt, arabic=False) if has_digit else []
         tgt_values = _all_values(tgt_nums)
