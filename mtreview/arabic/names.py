@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from mtreview.arabic.normalize import (
-    ARABIC_WORD_RE, Analysis, analyse, is_vowel_variant, normalize, skeleton, split_clitics,
+    ARABIC_CHAR_RE, ARABIC_WORD_CHAR_RE, ARABIC_WORD_RE, Analysis, analyse, is_vowel_variant, normalize, skeleton, split_clitics,
     strip_diacritics,
 )
 
@@ -207,7 +207,7 @@ class NameFinder:
 
     def __init__(self) -> None:
         self._words: dict[str, _Word] = {}
-        self._keys: dict[str, frozenset[str]] = {}  # word → _Word.keys, for a fast scan
+        self._by_key: dict[str, set[str]] = defaultdict(set)  # consonant key → words
         self.english_cache: dict[str, tuple[str, str] | None] = {}
         # stem → English words (rendering keys) it aligned with: evidence for grouping
         self.evidence: dict[str, set[str]] = defaultdict(set)
@@ -216,7 +216,8 @@ class NameFinder:
         info = self._words.get(w)
         if info is None:
             info = self._words[w] = _Word(w)
-            self._keys[w] = info.keys
+            for k in info.keys:
+                self._by_key[k].add(w)
         return info
 
     def _caps(self, texts: Sequence[str]) -> dict[str, set[str]]:
@@ -252,18 +253,16 @@ class NameFinder:
         hit = {w for w, info in self._words.items()
                if info.a.stem in known or any(r in known for r in info.alts)}
         for seg_id, text in segments:  # other occurrences of stems known as names
-            if hit.isdisjoint(ARABIC_WORD_RE.findall(text)):
-                continue
-            for w in ARABIC_WORD_RE.finditer(text):
-                if w.group() not in hit:
-                    continue
-                a = self._words[w.group()].a
+            words = hit.intersection(ARABIC_WORD_RE.findall(text))
+            for word in words:
+                a = self._words[word].a
                 if a.stem not in known:
-                    a = split_clitics(w.group(), known=known.__contains__)
+                    a = split_clitics(word, known=known.__contains__)
                     if a.stem not in known:
                         continue
-                if (seg_id, w.start() + a.article_start) not in seen:
-                    found.append(_mention(seg_id, text, w.start(), w.end(), a, a.stem, False))
+                for start, end in word_spans(text, word):
+                    if (seg_id, start + a.article_start) not in seen:
+                        found.append(_mention(seg_id, text, start, end, a, a.stem, False))
         found.sort(key=lambda m: (m.seg_id, m.start))
         return found
 
@@ -272,38 +271,41 @@ class NameFinder:
         ws = ARABIC_WORD_RE.findall(text)
         for w in set(ws).difference(known):
             self.word(w)
+
         if caps:  # only words whose key meets an English capitalised word can be names
-            capkeys = caps.keys()
-            keys = self._keys
-            todo = [i for i, k in enumerate(map(keys.__getitem__, ws)) if not capkeys.isdisjoint(k)]
-            if not todo:
+            present = set(ws)
+            by_key = self._by_key
+            cand = set().union(*(present.intersection(by_key[k]) for k in caps if k in by_key))
+            if not cand:
                 return []
+            todo = [i for i, w in enumerate(ws) if w in cand]
         else:
             todo = range(len(ws))
         infos = list(map(known.__getitem__, ws))
-        stop = todo[-1] + 1 if caps else len(infos)  # positions up to the last candidate
-        words = [m for m, _ in zip(ARABIC_WORD_RE.finditer(text), range(stop + 1))]
         out: list[Mention] = []
         last = skip = -2
         for i in todo:
             if i <= skip:
                 continue
-            w, info = words[i], infos[i]
+            info = infos[i]
             prev_trigger = i > 0 and infos[i - 1].trigger
             mention = None
-            if info.head and i + 1 < len(words):
+            if info.head and i + 1 < len(ws):
                 nxt = infos[i + 1].a
                 tail = "ال" + nxt.stem if nxt.article else nxt.stem
                 if nxt.stem not in STOPWORDS and len(nxt.stem) >= 2 and (
                         not caps or aligned(nxt.stem, caps) or aligned(info.bare + tail, caps)):
-                    mention = _mention(seg_id, text, w.start(), words[i + 1].end(), info.a,
+                    start, end = _nth_span(text, ws, i)
+                    end = next(e for s_, e in word_spans(text, ws[i + 1], end))
+                    mention = _mention(seg_id, text, start, end, info.a,
                                        f"{info.bare} {tail}", True)
                     skip = i + 1
             else:
-                a = self._clitic_split(w.group(), info, caps)
+                a = self._clitic_split(ws[i], info, caps)
                 if self._is_name(a, prev_trigger, last == i - 1, caps):
                     strong = (prev_trigger and not a.article) or (last == i - 1 and a.article)
-                    mention = _mention(seg_id, text, w.start(), w.end(), a, a.stem, strong)
+                    start, end = _nth_span(text, ws, i)
+                    mention = _mention(seg_id, text, start, end, a, a.stem, strong)
             if mention is not None:
                 out.append(mention)
                 last = skip if skip > i else i
@@ -329,6 +331,40 @@ class NameFinder:
         if prev_trigger and not a.article:
             return True
         return prev_name and a.article and stem.endswith("ي")
+
+
+
+
+def word_spans(text: str, word: str, start: int = 0) -> Iterable[tuple[int, int]]:
+    """(start, end) of each whole-word occurrence of ``word`` (an :data:`ARABIC_WORD_RE`
+    token) in ``text`` from ``start``: the cheap way to place a few known words. (A token
+    right after a stray mark, e.g. a tatweel after punctuation, is not found here.)"""
+    n = len(text)
+    while (i := text.find(word, start)) >= 0:
+        j = i + len(word)
+        if (j == n or not ARABIC_WORD_CHAR_RE.match(text, j)) and not _inside_token(text, i):
+            yield i, j
+        start = j
+
+
+def _inside_token(text: str, i: int) -> bool:
+    """Does a token run through position ``i - 1``? (marks before ``i`` continue a token
+    only if a letter precedes them)"""
+    k = i - 1
+    while k >= 0 and ARABIC_WORD_CHAR_RE.match(text, k):
+        if ARABIC_CHAR_RE.match(text, k):
+            return True
+        k -= 1
+    return False
+
+
+def _nth_span(text: str, words: list[str], i: int) -> tuple[int, int]:
+    """The span of ``words[i]`` (the tokens of ``text`` in order)."""
+    k = words[:i].count(words[i])
+    for n, span in enumerate(word_spans(text, words[i])):
+        if n == k:
+            return span
+    raise ValueError(f"token {i} of {text!r} not found")  # word_spans mirrors ARABIC_WORD_RE
 
 
 def aligned(stem: str, caps: Mapping[str, set[str]]) -> str | None:

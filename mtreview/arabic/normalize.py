@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable, Iterator
 
 DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -49,8 +49,10 @@ _DIGIT_MAP = str.maketrans(
 )
 
 ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc"
+_MARKS = "\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed"
 # a token: a run of Arabic letters (with diacritics and tatweel inside it)
-ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTERS}][{ARABIC_LETTERS}\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]*")
+ARABIC_WORD_RE = re.compile(f"[{ARABIC_LETTERS}][{ARABIC_LETTERS}{_MARKS}]*")
+ARABIC_WORD_CHAR_RE = re.compile(f"[{ARABIC_LETTERS}{_MARKS}]")  # a letter or a mark
 ARABIC_CHAR_RE = re.compile(f"[{ARABIC_LETTERS}]")
 
 CONJUNCTIONS = ("و", "ف")
@@ -106,7 +108,7 @@ class Analysis:
     def stem_surface(self) -> str:
         return self.surface[len(self.prefix):]
 
-    @property
+    @cached_property
     def article_start(self) -> int:
         """Offset in ``surface`` after the و/ف/ب/ك/ل clitics, before the article if written
         (``والهاشمي`` → 1; ``للحكومة``, whose article lost its alef → 2)."""

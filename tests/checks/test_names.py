@@ -83,3 +83,14 @@ def test_align_gives_each_word_to_one_mention():
     assert [w[2] for w in words] == ["Hisham", "al-Hashimi"]
     only_one = align(mentions, english_names("Al-Hashimi said the report was important."))
     assert only_one[1] is not None and only_one[1][2] == "Al-Hashimi" and only_one[0] is None
+
+
+@pytest.mark.parametrize("text", ["قال ،ـبكر ومبكرا بكر", "بكرُ بكر، ـًبكر", "ومُحَمَّد محمد مُحَمَّدٌ",
+                                  "a بكر-بكر ـ بكر"])
+def test_word_spans_agree_with_the_tokeniser(text):
+    from mtreview.arabic.names import _nth_span
+    from mtreview.arabic.normalize import ARABIC_WORD_RE
+
+    words = ARABIC_WORD_RE.findall(text)
+    assert [_nth_span(text, words, i) for i in range(len(words))] == \
+        [m.span() for m in ARABIC_WORD_RE.finditer(text)]

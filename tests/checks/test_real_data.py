@@ -90,3 +90,13 @@ def test_two_workers_give_the_same_flags(flores):
     serial = run_checks(CheckInput.from_lists(src, {"bloom": bloom, "ref": ref}))
     forked = run_checks(CheckInput.from_lists(src, {"bloom": bloom, "ref": ref}), workers=2, min_size=0)
     assert serial and forked == serial
+
+
+def test_word_spans_agree_with_the_tokeniser_on_flores(flores):
+    from mtreview.arabic.names import _nth_span
+    from mtreview.arabic.normalize import ARABIC_WORD_RE
+
+    for text in (flores / "arb_Arab.devtest").read_text("utf-8").splitlines()[:400]:
+        words = ARABIC_WORD_RE.findall(text)
+        assert [_nth_span(text, words, i) for i in range(len(words))] == \
+            [m.span() for m in ARABIC_WORD_RE.finditer(text)]
