@@ -2,6 +2,9 @@
 returns :class:`~mtreview.core.types.Flag` objects; ``CHECKS`` is the registry (id → class).
 See :mod:`mtreview.checks.base`."""
 
-from mtreview.checks.base import (  # noqa: F401
+from mtreview.checks.base import (
     CHECKS, Check, CheckInput, load_checks, resolve_ids, run_checks, save_flags,
 )
+
+__all__ = ["CHECKS", "Check", "CheckInput", "load_checks", "resolve_ids", "run_checks",
+           "save_flags"]
