@@ -10,7 +10,7 @@ HELP = "flag name variants, number mismatches, untranslated text and other probl
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", metavar="DIR", help="project directory")
+    p.add_argument("dir", metavar="DIR", nargs="?", help="project directory")
     p.add_argument("--format", choices=("table", "jsonl"), default="table",
                    help="table for people (default), jsonl for machines (one flag a line)")
     p.add_argument("--only", metavar="IDS", default=None,
@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         for cid, cls in sorted(load_checks().items()):
             print(f"{cid:<16} {cls.side:<5} {cls.severity:<6} {cls.description}")
         return 0
+    if not args.dir:
+        raise UserError("check needs a project directory DIR (or --list)")
     only = args.only.split(",") if args.only is not None else None
     glossary = read_glossary(args.glossary) if args.glossary else None
     ids = resolve_ids(only, glossary is not None)  # validate before opening anything

@@ -82,8 +82,6 @@ def test_table_output(sample):
     assert r.returncode == 0
     assert "name-variant" in r.stdout and "هاشيمي" in r.stdout
     assert r.stdout.strip().splitlines()[-1].startswith(tuple("0123456789"))
-    r = run_cli("check", sample, "--list")
-    assert r.returncode == 0 and "number-mismatch" in r.stdout
 
 
 def _glossary(tmp_path, text):
@@ -121,6 +119,13 @@ def test_bad_input_exits_2_and_changes_nothing(sample, tmp_path, case):
     assert r.returncode == 2, (case, r.stdout, r.stderr)
     assert r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert _dump(sample) == before
+
+
+def test_list_needs_no_project_and_no_dir_is_an_error():
+    r = run_cli("check", "--list")
+    assert r.returncode == 0 and "name-variant" in r.stdout
+    r = run_cli("check")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_not_a_project(tmp_path):
