@@ -28,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="DIR", type=Path,
                    help="output model directory; an existing one with a checkpoint is resumed")
     p.add_argument("--size", choices=("tiny", "small"), default="small",
-                   help="model size: tiny (tests, smoke runs) or small (~24M parameters)")
+                   help="tiny (tests, smoke runs) or small (24M parameters, 48 MB in fp16)")
     p.add_argument("--minutes", type=_positive(float), default=60.0,
                    help="time budget of this run in minutes (default 60); training stops "
                         "cleanly and the model is written when it runs out")
