@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 import warnings
@@ -318,7 +319,8 @@ class Translator:
             input_ids[k, :len(r)] = torch.tensor(r)
             mask[k, :len(r)] = 1
         s = self.settings
-        cap = min(s.max_new_tokens, max(s.min_new_tokens + 1, int(s.max_len_a * width) + s.max_len_b))
+        cap = min(s.max_new_tokens,
+                  max(s.min_new_tokens + 1, math.ceil(s.max_len_a * width) + s.max_len_b))
         with torch.inference_mode():
             out = self.model.generate(
                 input_ids=input_ids.to(s.device), attention_mask=mask.to(s.device),
