@@ -11,7 +11,9 @@ from collections import defaultdict
 from itertools import combinations
 from typing import Iterable
 
-from mtreview.arabic.names import Mention, align, display_form, english_names, rendering_key
+from mtreview.arabic.names import (
+    Mention, align, display_form, english_names, probe, rendering_key,
+)
 from mtreview.checks.base import MAX_SPANS, Check, CheckInput, register
 from mtreview.core.types import Flag, SpanRef
 
@@ -103,13 +105,16 @@ def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]
         by_seg[m.seg_id].append(i)
     out: dict[str, list] = {}
     cache = data.cache.setdefault("english_words", {})
+    seg_keys = {seg_id: {k for i in idx for k in probe(data.mentions[i].stem)[0]}
+                for seg_id, idx in by_seg.items()}
     for system, outputs in data.systems.items():
         found: list = [None] * len(data.mentions)
         for seg_id, idx in by_seg.items():
             text = outputs.get(seg_id)
             if not text:
                 continue
-            words = align([data.mentions[i] for i in idx], english_names(text, cache))
+            names = english_names(text, cache, seg_keys[seg_id])
+            words = align([data.mentions[i] for i in idx], names)
             for i, w in zip(idx, words):
                 found[i] = w
         out[system] = found

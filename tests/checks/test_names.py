@@ -94,3 +94,14 @@ def test_word_spans_agree_with_the_tokeniser(text):
     words = ARABIC_WORD_RE.findall(text)
     assert [_nth_span(text, words, i) for i in range(len(words))] == \
         [m.span() for m in ARABIC_WORD_RE.finditer(text)]
+
+
+def test_english_names_place_words_exactly():
+    text = "Hashimite forces met al-Hashimi; McDonald and Donald saw Hashimi."
+    names = english_names(text)
+    for spans in names.values():
+        for start, end, word in spans:
+            assert text[start:end] == word
+    assert [w for _, _, w in names[latin_key("Hashimi")]] == ["al-Hashimi", "Hashimi"]
+    only = english_names(text, keys={latin_key("Donald")})
+    assert list(only) == [latin_key("Donald")] and only[latin_key("Donald")][0][2] == "Donald"
