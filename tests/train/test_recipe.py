@@ -167,3 +167,39 @@ def test_out_directory_with_other_files_is_not_overwritten(tmp_path, corpus):
                 "--size", "tiny", "--device", "cpu")
     assert r.returncode == 2 and "not empty" in r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_time_budget_stops_training_and_writes_the_model(corpus, tmp_path):
+    src, tgt, _ = corpus
+    out = tmp_path / "budget"
+    r = run_cli("train-model", "--source", src, "--target", tgt, "--out", out, "--size", "tiny",
+                "--minutes", "0.15", "--device", "cpu", "--log-every", "1")
+    assert r.returncode == 0, r.stderr
+    info = json.loads((out / "training.json").read_text())
+    assert info["steps"] >= 1
+    assert 0 < info["training_seconds"] <= 0.15 * 60 + 5  # one step past the budget at most
+
+
+def test_ctrl_c_writes_the_checkpoint_and_the_model(corpus, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    src, tgt, _ = corpus
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtreview", "train-model", "--source", str(src), "--target",
+         str(tgt), "--out", str(out), "--size", "tiny", "--minutes", "30", "--device", "cpu",
+         "--log-every", "1"], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    for line in proc.stderr:
+        if line.startswith("step 3 "):
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, rest
+    assert "interrupted at step" in rest
+    info = json.loads((out / "training.json").read_text())
+    assert info["steps"] >= 3
+    assert (out / "checkpoint" / "state.pt").is_file()
