@@ -249,7 +249,11 @@ class NameFinder:
         segments = list(segments)
         found: list[Mention] = []
         for seg_id, text in segments:
-            found.extend(self._scan(seg_id, text, self._caps(english.get(seg_id, ()))))
+            texts = english.get(seg_id, ())
+            caps = self._caps(texts)
+            if texts and not caps:
+                continue  # English without a capitalised word: no name to find here
+            found.extend(self._scan(seg_id, text, caps))
         known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
         hit = {w for w, info in self._words.items()
@@ -398,7 +402,8 @@ def group_stems(stems: Iterable[str],
     """Map each unique stem to a group representative (union of vowel variants).
 
     ``evidence`` (stem → English words it aligned with) vetoes a merge when both stems have
-    English renderings and none of them look alike (هاربر Harper / هاربور Harbor)."""
+    English renderings and none of them look alike (هاربر Harper / هاربور Harbor), and allows
+    one for a 4-letter stem when both align with the same word (بوتن / بوتين: Putin)."""
     from rapidfuzz.distance import Indel
     from rapidfuzz.process import cdist
 
@@ -422,8 +427,11 @@ def group_stems(stems: Iterable[str],
         dist = cdist(members, members, scorer=Indel.distance, score_cutoff=1, dtype="int32")
         for i, j in zip(*(dist == 1).nonzero()):
             a, b = members[i], members[j]
-            if i < j and is_vowel_variant(a, b) and frozenset((a, b)) not in DISTINCT \
-                    and not _renderings_differ(evidence.get(a), evidence.get(b)):
+            if i > j or frozenset((a, b)) in DISTINCT:
+                continue
+            ev_a, ev_b = evidence.get(a), evidence.get(b)
+            if (is_vowel_variant(a, b) and not _renderings_differ(ev_a, ev_b)) or \
+                    (is_vowel_variant(a, b, min_len=4) and _renderings_same(ev_a, ev_b)):
                 parent[find(a)] = find(b)
     return {s: find(s) for s in unique}
 
@@ -434,6 +442,13 @@ def _renderings_differ(a: set[str] | None, b: set[str] | None, threshold: float 
     from rapidfuzz.fuzz import ratio
 
     return max(ratio(x, y) for x in a for y in b) < threshold
+
+
+def _renderings_same(a: set[str] | None, b: set[str] | None) -> bool:
+    """Both stems aligned with the same English word: evidence enough to merge a 4-letter
+    stem with its long-vowel variant (بوتن / بوتين, both Putin; not الرومن Romani /
+    الرومان Roman)."""
+    return bool(a and b and not a.isdisjoint(b))
 
 
 def display_form(form: str) -> str:
