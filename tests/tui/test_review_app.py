@@ -254,3 +254,17 @@ def test_keymap_file_remaps_keys(project_dir, tmp_path, monkeypatch):
     after_n, after_j, help_text = drive(app, steps)
     assert (after_n, after_j) == (1, 3)
     assert re.search(r"\bj\s+next segment", help_text)
+
+
+def test_flag_list_shows_arabic_forms_readably():
+    from mtreview.arabic.display import display
+    from mtreview.core.types import Flag
+    from mtreview.tui.widgets.flag_list import flag_text
+
+    msg = "one name written 2 ways (spelling): الهاشمي (1×), هاشيمي (1×)"
+    flag = Flag("name-variant", "minor", None, (5, 6), ("الهاشمي", "هاشيمي"), msg)
+    shaped = flag_text((flag,), {}, "shaped").plain
+    assert "الهاشمي" not in shaped  # not left in logical, unjoined order
+    assert display("الهاشمي", None, "shaped") in shaped
+    assert shaped.lstrip(" ⚑").startswith("name-variant minor [source] one name written")
+    assert msg in flag_text((flag,), {}, "logical").plain

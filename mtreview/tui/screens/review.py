@@ -154,7 +154,8 @@ class ReviewScreen(Screen):
             out.append((f"card{i}", card_block(c.text, width, self.mode, self.card_spans(i),
                                                c.label, review, session.protocol,
                                                i == self.focus_card)[0]))
-        out.append(("flags", flag_text(view.flags, {c.system: c.label for c in view.cards})))
+        out.append(("flags", flag_text(view.flags, {c.system: c.label for c in view.cards},
+                                        self.mode)))
         return out
 
     # -- navigation -------------------------------------------------------------------
