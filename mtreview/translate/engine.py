@@ -437,6 +437,8 @@ def translate_project(project: Any, spec: ModelSpec, name: str | None = None, *,
     if existing is not None:
         _check_same(existing, prov, name)
     segments = store.segments()
+    if not segments:
+        raise UserError(f"{project.path} has no segments to translate")
     done = set(store.translations(name)) if existing is not None else set()
     pending = [s for s in segments if s.id not in done]
     if not pending:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 
 import pytest
@@ -36,8 +37,9 @@ def translations(project) -> dict[str, dict[int, str]]:
 def test_family_translates_with_language_tokens(family, tiny_models, project, env):
     model = tiny_models[family]
     r = run_cli("translate", project, "--model", model, "--device", "cpu", "--beams", "2",
-                "--max-new-tokens", "6", "--quiet", env=env)
+                "--max-new-tokens", "6", env=env)
     assert r.returncode == 0, r.stderr
+    assert re.search(r"\] 40/40 [\d.]+ sent/s ETA 00:00", r.stderr), r.stderr  # progress bar
     name = model.name
     assert f"system {name!r}: translated 40 segment(s)" in r.stdout
     assert len(translations(project)[name]) == 40
