@@ -102,3 +102,11 @@ def test_broken_model_directory_is_refused(damage, tiny_models, project, env, tm
         weights = broken / "model.safetensors"
         weights.write_bytes(weights.read_bytes()[:300])
     check_refused(project, ["--model", str(broken), "--device", "cpu"], "cannot load model", env)
+
+
+def test_project_without_segments(tmp_path, env, tiny_models):
+    from mtreview.core.project import Project
+
+    Project.create(tmp_path / "empty", [], []).close()
+    check_refused(tmp_path / "empty", ["--model", str(tiny_models["marian"]), "--device", "cpu"],
+                  "has no segments", env)
