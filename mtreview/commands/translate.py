@@ -31,6 +31,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before huggingface_hub reads it: no network
     from mtreview.core.project import Project
     from mtreview.translate.cards import resolve_model
 
