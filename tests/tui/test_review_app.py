@@ -214,9 +214,10 @@ def test_comment_search_display_mode_help_and_summary(project_dir):
         await pilot.pause()
         out["help"] = rendered(pilot.app)
         await pilot.press("escape", "S")
-        for _ in range(100):
+        for _ in range(1000):
             await pilot.pause(0.02)
-            if "counting" not in rendered(pilot.app):
+            screen = rendered(pilot.app)
+            if "counting" not in screen and "computing the report" not in screen:
                 break
         out["summary"] = rendered(pilot.app)
         return out
@@ -233,6 +234,14 @@ def test_comment_search_display_mode_help_and_summary(project_dir):
     assert "next unreviewed segment" in out["help"] and "question_mark" in out["help"]
     assert "30 segments × 3 systems" in out["summary"]
     assert "1/30" in out["summary"]
+    # the summary shows the same numbers as `mtreview report`
+    from mtreview.report.build import build_report
+
+    with Project.open(project_dir) as p:
+        rep = build_report(p, metrics=("bleu", "chrf"), bootstrap=1000, ar=0)
+    for system in SYSTEMS:
+        assert f"{rep.tests['bleu'].systems[system].score:.1f}" in out["summary"]
+        assert f"{rep.tests['chrf'].systems[system].score:.1f}" in out["summary"]
 
 
 def test_keymap_file_remaps_keys(project_dir, tmp_path, monkeypatch):

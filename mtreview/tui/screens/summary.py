@@ -47,6 +47,24 @@ def summary_text(reviews: list[Review], systems: list[str], n_segments: int) -> 
     return "\n".join(lines)
 
 
+def report_text(session: ReviewSession) -> str:
+    """The same numbers as ``mtreview report`` (metrics with significance, human scores,
+    agreement), or why they are not shown."""
+    from mtreview.errors import UserError
+    from mtreview.report.build import build_report
+    from mtreview.report.render import render_table
+
+    if session.blind:
+        return "metrics and human scores per system are hidden in blind review"
+    has_refs = session.store.reference_count() > 0
+    metrics = ("bleu", "chrf") if has_refs else ()
+    try:
+        report = build_report(session.project, metrics=metrics, bootstrap=1000, ar=0)
+    except UserError as e:
+        return f"no report: {e}"
+    return render_table(report)
+
+
 class SummaryScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,S", "dismiss", "close")]
     DEFAULT_CSS = """
@@ -70,8 +88,9 @@ class SummaryScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="summary")
     def count(self) -> None:
         s = self.session
-        self.post_message(SummaryReady(summary_text(s.store.reviews(), s.systems,
-                                                    s.store.count_segments())))
+        progress = summary_text(s.store.reviews(), s.systems, s.store.count_segments())
+        self.post_message(SummaryReady(progress + "\n\n" + "computing the report…"))
+        self.post_message(SummaryReady(progress + "\n\n" + report_text(s)))
 
     def on_summary_ready(self, message: SummaryReady) -> None:
         self.query_one("#summary", Static).update(message.text)
