@@ -92,12 +92,13 @@ class Settings:
         """Validate user choices; fill the rest from the model card, then defaults."""
         dev = _resolve_device(device)
         dt = _resolve_dtype(dtype, dev)
-        q = quantize or "none"
+        card = dict(spec.generation)
+        card_q = card.pop("cpu_quantize", "none")
+        q = quantize or (card_q if dev == "cpu" and dt == "float32" else "none")
         if q not in QUANTIZE:
             raise UserError(f"invalid --quantize {quantize!r} (choose from {', '.join(QUANTIZE)})")
         if q == "int8" and (not dev.startswith("cpu") or dt != "float32"):
             raise UserError("--quantize int8 needs --device cpu and float32")
-        card = dict(spec.generation)
         given = {"beams": beams, "max_new_tokens": max_new_tokens, "batch_tokens": batch_tokens,
                  "threads": threads if threads != 0 else None}
         for key, value in given.items():
@@ -134,7 +135,8 @@ class RunResult:
 
 # -- settings ---------------------------------------------------------------------------
 def auto_threads() -> int:
-    """CPU threads for torch: the cores not already busy (1-minute load average).
+    """CPU threads for torch: every core when the machine is mostly idle (1-minute load
+    average under 3/4 of the cores), else the cores not already busy.
 
     Torch's default (one thread per core) collapses when other processes keep the cores
     busy: its OpenMP workers wait for each other at every operation, and generation gets
@@ -145,6 +147,8 @@ def auto_threads() -> int:
         busy = os.getloadavg()[0]
     except OSError:
         busy = 0.0
+    if busy < 0.75 * cores:  # mostly idle (the load may be our own earlier work): all cores
+        return cores
     return max(1, min(cores, round(cores - busy)))
 
 
