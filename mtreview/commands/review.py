@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
 
 HELP = "review translations in the terminal (scores, error spans, comments)"
 PROTOCOLS = ("esa", "da", "mqm")
-SNAPSHOT_MODULE = "mtreview.export.snapshot"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,16 +22,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def refresh_snapshot(project) -> None:
-    """Rewrite the project's dataset snapshot when the export module is installed. The store
-    is already saved: a failure here is reported and loses nothing."""
-    parent = SNAPSHOT_MODULE.rsplit(".", 1)[0]
-    if importlib.util.find_spec(parent) is None \
-            or importlib.util.find_spec(SNAPSHOT_MODULE) is None:
-        return
-    module = importlib.import_module(SNAPSHOT_MODULE)
+    """Rewrite the project's dataset snapshot (DIR/dataset/). The store is already saved: a
+    failure here is reported and loses nothing."""
+    from mtreview.export.snapshot import write_snapshot
+
     sys.stderr.write("mtreview: refreshing the dataset snapshot…\n")
     try:
-        module.write_snapshot(project)
+        write_snapshot(project)
     except Exception as e:  # noqa: BLE001 - best effort after the fact: reported, and the
         # store (the system of record) already holds every review
         sys.stderr.write(f"mtreview: warning: dataset snapshot not refreshed "

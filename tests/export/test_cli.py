@@ -184,8 +184,6 @@ def test_export_never_imports_torch_transformers_textual(project_dir, tmp_path):
 
 def test_new_user_reviews_the_sample_and_loads_the_export(tmp_path):
     """init the sample article, add a system, review a few segments, export, load."""
-    if not paths.SAMPLE_SOURCE.is_file():
-        pytest.skip("the sample article is not in corpora/")
     project_dir = tmp_path / "hawija"
     r = run_cli("init", project_dir, "--source", paths.SAMPLE_SOURCE, "--split-sentences",
                 "--reference", paths.SAMPLE_REFERENCE)
