@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 
 HELP = "flag name variants, number mismatches, untranslated text and other problems"
 
@@ -20,6 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="processes for large projects (default: 2 where there are 2 CPUs)")
     p.add_argument("--list", action="store_true", help="list the checks and exit")
+    p.add_argument("--display", choices=("logical", "visual", "shaped"), default=None,
+                   help="how the table shows Arabic (default: shaped on a terminal, else "
+                        "logical, the text as stored); jsonl is always logical")
 
 
 def render_table(flags: list, ran: list[str]) -> str:
@@ -68,5 +72,16 @@ def run(args: argparse.Namespace) -> int:
             d["check_side"] = CHECKS[f.check].side
             print(json.dumps(d, ensure_ascii=False))
     else:
-        print(render_table(flags, ids))
+        mode = args.display or ("shaped" if sys.stdout.isatty() else "logical")
+        print(for_terminal(render_table(flags, ids), mode))
     return 0
+
+
+def for_terminal(text: str, mode: str) -> str:
+    """Each left-to-right line with its Arabic runs reordered (and joined) for a terminal
+    that does no bidi of its own; ``logical`` leaves the text as stored."""
+    if mode == "logical":
+        return text
+    from mtreview.arabic.display import display
+
+    return "\n".join(display(line, None, mode, rtl=False) for line in text.split("\n"))
