@@ -83,15 +83,9 @@ class Marian(Family):
         return None  # language is implicit in the model (or in the optional >>tgt<< prefix)
 
 
-class Nllb(Family):
-    """NLLB-200: ``arb_Arab`` → ``eng_Latn``; the source code leads the encoder input and
-    the target code is forced as the first generated token."""
-
-    name = "nllb"
-    title = "NLLB-200"
-    model_types = ("m2m_100",)
-    tokenizer_classes = ("NllbTokenizer", "NllbTokenizerFast")
-    codes = {"ar": "arb_Arab", "en": "eng_Latn", "fr": "fra_Latn", "de": "deu_Latn"}
+class LanguageTokens(Family):
+    """Multilingual families: the tokenizer prepends the source-language token, and the
+    target-language token is forced as the first generated token."""
 
     def tokenizer_kwargs(self, src: str, tgt: str) -> dict[str, Any]:
         return {"src_lang": src, "tgt_lang": tgt}
@@ -103,7 +97,18 @@ class Nllb(Family):
         return {"forced_bos_token_id": int(tokenizer.convert_tokens_to_ids(tgt))}
 
 
-class M2M100(Family):
+class Nllb(LanguageTokens):
+    """NLLB-200: ``arb_Arab`` → ``eng_Latn``; the source code leads the encoder input and
+    the target code is forced as the first generated token."""
+
+    name = "nllb"
+    title = "NLLB-200"
+    model_types = ("m2m_100",)
+    tokenizer_classes = ("NllbTokenizer", "NllbTokenizerFast")
+    codes = {"ar": "arb_Arab", "en": "eng_Latn", "fr": "fra_Latn", "de": "deu_Latn"}
+
+
+class M2M100(LanguageTokens):
     """M2M100: ``ar`` → ``en``, language tokens ``__ar__`` / ``__en__``."""
 
     name = "m2m100"
@@ -111,12 +116,6 @@ class M2M100(Family):
     model_types = ("m2m_100",)
     tokenizer_classes = ("M2M100Tokenizer",)
     codes = {"ar": "ar", "en": "en"}
-
-    def tokenizer_kwargs(self, src: str, tgt: str) -> dict[str, Any]:
-        return {"src_lang": src, "tgt_lang": tgt}
-
-    def prepare_tokenizer(self, tokenizer: Any, src: str, tgt: str) -> None:
-        tokenizer.src_lang = src
 
     def generation_ids(self, tokenizer: Any, src: str, tgt: str) -> dict[str, int]:
         return {"forced_bos_token_id": int(tokenizer.get_lang_id(tgt))}
@@ -128,7 +127,7 @@ class M2M100(Family):
                 raise UserError(f"{self.title}: the tokenizer has no language code {code!r}")
 
 
-class MBart50(Family):
+class MBart50(LanguageTokens):
     """mBART-50 many-to-many: ``ar_AR`` → ``en_XX``; decoding starts with ``</s>`` and the
     target code is forced next."""
 
@@ -137,15 +136,6 @@ class MBart50(Family):
     model_types = ("mbart",)
     tokenizer_classes = ("MBart50Tokenizer", "MBart50TokenizerFast")
     codes = {"ar": "ar_AR", "en": "en_XX", "fr": "fr_XX", "de": "de_DE"}
-
-    def tokenizer_kwargs(self, src: str, tgt: str) -> dict[str, Any]:
-        return {"src_lang": src, "tgt_lang": tgt}
-
-    def prepare_tokenizer(self, tokenizer: Any, src: str, tgt: str) -> None:
-        tokenizer.src_lang = src
-
-    def generation_ids(self, tokenizer: Any, src: str, tgt: str) -> dict[str, int]:
-        return {"forced_bos_token_id": int(tokenizer.convert_tokens_to_ids(tgt))}
 
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Marian(), Nllb(), M2M100(), MBart50())}
