@@ -50,7 +50,8 @@ def doc_stem(path: Path) -> str:
 
 
 def read_text(path: Path) -> str:
-    """Read a file as strict UTF-8 (a leading BOM is dropped)."""
+    """Read a file as strict UTF-8 (a leading BOM is dropped; ``*.gz`` is decompressed)."""
+    path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -59,6 +60,13 @@ def read_text(path: Path) -> str:
         raise UserError(f"{path}: is a directory, expected a file") from None
     except OSError as e:
         raise UserError(f"{path}: cannot read: {e.strerror}") from None
+    if path.suffix == ".gz":
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as e:
+            raise UserError(f"{path}: not a valid gzip file ({e})") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

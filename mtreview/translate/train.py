@@ -20,7 +20,6 @@ few minutes and when the budget ends, so a run stopped at any point resumes wher
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import math
@@ -99,31 +98,9 @@ class TrainOptions:
 # -- data ---------------------------------------------------------------------------------
 def read_corpus_lines(path: Path) -> list[str]:
     """Lines of a UTF-8 text file, gzip-compressed when the name ends in .gz."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, expected a file") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read: {e.strerror}") from None
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise UserError(f"{path}: not a valid gzip file ({e})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise UserError(f"{path}: invalid UTF-8 at line {line} (byte {e.start})") from None
-    lines = text.removeprefix("\ufeff").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not any(ln.strip() for ln in lines):
-        raise UserError(f"{path}: file is empty")
-    return [ln.rstrip("\r") for ln in lines]
+    from mtreview.core.ingest import read_lines
+
+    return read_lines(Path(path))
 
 
 def read_parallel(source: Path, target: Path) -> tuple[list[str], list[str]]:
