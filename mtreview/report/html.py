@@ -128,18 +128,7 @@ def _metric_section(r: Report) -> list[str]:
            f'<p class="note">Score, mean ±95% CI from {r.bootstrap} paired bootstrap resamples '
            f"(seed {_e(r.seed)}), p against the baseline <b>{_e(r.baseline)}</b> (bootstrap / "
            f"{r.ar} approximate-randomisation trials), clusters as WMT (p&lt;0.05).</p>"]
-    header = ["system"]
-    for m in r.metrics:
-        header += [METRICS[m].label, "±CI", "p (bs)", "p (ar)", "cluster"]
-    rows = []
-    for s in r.systems:
-        row = [s]
-        for m in r.metrics:
-            t = r.tests[m].systems[s]
-            row += [render._f(t.score, 2), render._f(t.ci, 2), render._p(t.p_bs),
-                    render._p(t.p_ar), str(r.cluster_of(s, m) or "–")]
-        rows.append(row)
-    out.append(_table(header, rows))
+    out.append(_table(*render.metric_rows(r)))
     out.append("<h3>Confidence intervals</h3><div class=\"plots\">")
     for m in r.metrics:
         t = r.tests[m]

@@ -39,6 +39,22 @@ def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
     return [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
 
 
+def metric_rows(r: Report) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the metrics table: score, ±CI, p-values and cluster per metric."""
+    header = ["system"]
+    for m in r.metrics:
+        header += [METRICS[m].label, "±CI", "p (bs)", "p (ar)", "cluster"]
+    rows = []
+    for s in r.systems:
+        row = [s]
+        for m in r.metrics:
+            t = r.tests[m].systems[s]
+            row += [_f(t.score, 2), _f(t.ci, 2), _p(t.p_bs), _p(t.p_ar),
+                    str(r.cluster_of(s, m) or "–")]
+        rows.append(row)
+    return header, rows
+
+
 def human_rows(r: Report) -> list[list[str]]:
     rows = []
     for protocol, sec in r.human.items():
@@ -127,18 +143,7 @@ def render_markdown(r: Report) -> str:
                 f"Score ±95% CI ({r.bootstrap} paired bootstrap resamples, seed {r.seed}); "
                 f"p against the baseline (bootstrap / {r.ar} randomisation trials); "
                 "cluster as WMT (p<0.05).", ""]
-        header = ["system"]
-        for m in r.metrics:
-            header += [METRICS[m].label, "±CI", "p (bs)", "p (ar)", "cluster"]
-        rows = []
-        for s in r.systems:
-            row = [s]
-            for m in r.metrics:
-                t = r.tests[m].systems[s]
-                row += [_f(t.score, 2), _f(t.ci, 2), _p(t.p_bs), _p(t.p_ar),
-                        str(r.cluster_of(s, m) or "–")]
-            rows.append(row)
-        out += _md(header, rows)
+        out += _md(*metric_rows(r))
     out += ["", "## Verdict", ""] + [f"- **{s}**: {r.verdict(s)}" for s in r.systems]
     if r.human:
         out += ["", "## Human scores", ""] + _md(["protocol", "system", "mean ±CI", "z ±CI",
