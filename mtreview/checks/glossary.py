@@ -27,17 +27,10 @@ from mtreview.errors import UserError
 
 def read_glossary(path: str | Path) -> list[GlossaryEntry]:
     """Parse a glossary TSV; any problem is a :class:`UserError` naming file and line."""
+    from mtreview.core.ingest import read_text
+
     p = Path(path)
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{p}: no such glossary file") from None
-    except IsADirectoryError:
-        raise UserError(f"{p}: is a directory, expected a glossary TSV file") from None
-    except UnicodeDecodeError as e:
-        raise UserError(f"{p}: not UTF-8 ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise UserError(f"{p}: {e.strerror}") from None
+    text = read_text(p)  # strict UTF-8, BOM dropped; missing/empty/undecodable: UserError
     entries: list[GlossaryEntry] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
