@@ -15,73 +15,100 @@ statistics on FLORES and MADAR.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
 
 
-# sacrebleu's 13a tokenizer, with its first regular expression (every character of one
-# class becomes " c ") done by str.replace: same output, without a Python-level template
-# expansion for every space. The other three expressions are sacrebleu's own.
+# sacrebleu's 13a tokenizer as token boundaries. Its first expression puts spaces around
+# every character of this class; the three others only touch [.,] and "-", and because the
+# result is split on whitespace only WHERE they insert a space matters, not how many.
 _CLASS13A = "{|}~[\\]^_` !\"#$%&()*+:;<=>?@/"
-_CLASS13A_NO_SPACE = _CLASS13A.replace(" ", "")
+_CLASS_TABLE = np.zeros(128, dtype=bool)
+_CLASS_TABLE[[ord(c) for c in _CLASS13A]] = True
+# Line separators for the batch: not whitespace for str.split, not in any rule's classes.
+_SENTINELS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
+
+
+def _clean(line: str) -> str:
+    """sacrebleu's Tokenizer13a before its regular expressions, with the padding."""
+    line = line.rstrip().replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
+    if "&" in line:
+        line = line.replace("&quot;", '"').replace("&amp;", "&").replace(
+            "&lt;", "<").replace("&gt;", ">")
+    return f" {line} "
+
+
+def _spaced_13a(text: str) -> str:
+    """``text`` with a space inserted wherever sacrebleu's 13a expressions insert one.
+
+    The [.,] rules, ``([^0-9])([.,])`` → ``\\1 \\2 `` then ``([.,])([^0-9])`` → `` \\1 \\2``,
+    scan left to right without overlapping, so their effect depends on whole runs of [.,]:
+    for a run r1…rk between characters x and y, the first rule pairs (x, r1), (r2, r3), …
+    when x is not a digit and (r1, r2), (r3, r4), … when it is, leaving no two of the run
+    adjacent; the second then separates every member that has a space or a non-digit after
+    it. Worked out: the members are always split from each other; r1 from x unless x and y
+    are digits and k = 1 (3.5, 1,000); rk from y if the first rule left a space after it or
+    y is not a digit. ``([0-9])(-)`` splits a "-" that follows a digit from both sides.
+    ``tests/report/test_fast_stats.py`` checks this against sacrebleu on all the English in
+    ../shared and on random strings over these characters.
+    """
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    n = len(cps)
+    brk = np.zeros(n + 1, dtype=bool)  # brk[i]: a space before character i
+    cls = _CLASS_TABLE[np.minimum(cps, 127)] & (cps < 128)
+    brk[:-1] |= cls
+    brk[1:] |= cls
+    digit = (cps >= 48) & (cps <= 57)
+    hyphen = np.flatnonzero(cps == 45)
+    hyphen = hyphen[hyphen > 0]
+    hyphen = hyphen[digit[hyphen - 1]]
+    brk[hyphen] = True
+    brk[hyphen + 1] = True
+    punct = ((cps == 46) | (cps == 44)).view(np.int8)
+    edge = np.diff(punct, prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # ends: exclusive
+    if len(starts):
+        inner = np.flatnonzero(punct[1:] & punct[:-1]) + 1
+        brk[inner] = True
+        k = ends - starts
+        xdig = np.ones(len(starts), dtype=bool)  # nothing before: the first rule can't pair
+        has_x = starts > 0
+        xdig[has_x] = digit[starts[has_x] - 1]
+        ydig = np.ones(len(starts), dtype=bool)  # nothing after: the second rule can't match
+        has_y = ends < n
+        ydig[has_y] = digit[ends[has_y]]
+        brk[starts] |= ~(xdig & ydig & (k == 1))
+        trailing = np.where(xdig, k % 2 == 0, k % 2 == 1)
+        brk[ends] |= trailing | ~ydig
+    where = np.flatnonzero(brk)
+    if not len(where):
+        return text
+    return np.insert(cps, where, np.uint32(32)).tobytes().decode("utf-32-le")
 
 
 def _tokenize_13a(metric: Any) -> Any:
-    """A batch version of sacrebleu's 13a tokenizer: list of lines → list of token lists.
-
-    The lines are padded (as sacrebleu does) and joined with newlines, so the three
-    remaining regular expressions run once over the whole batch: none of them can match
-    across the " \n " boundary (each needs two adjacent non-space characters or a
-    [.,]/digit next to one), so every line gets exactly sacrebleu's tokens.
-    """
+    """A batch version of sacrebleu's 13a tokenizer for ``metric`` (None if it uses another):
+    lines → :func:`_encode`'s (ids, lengths, vocabulary) of their tokens."""
     from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 
     if type(metric.tokenizer) is not Tokenizer13a:
         return None
-    rest = [(regex, _expander(repl)) for regex, repl in metric.tokenizer._post_tokenizer._re[1:]]
 
-    def clean(line: str) -> str:
-        line = line.replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
-        if "&" in line:
-            line = line.replace("&quot;", '"').replace("&amp;", "&").replace(
-                "&lt;", "<").replace("&gt;", ">")
-        return line
-
-    def tok(lines: Sequence[str]) -> list[list[str]]:
-        text = "\n".join(f" {clean(x.rstrip())} " for x in lines)
-        # sacrebleu's first expression puts spaces around every character of a class that
-        # includes the space itself: triple the spaces first, then pad the others (the
-        # spaces added by a later replacement are not tripled again, as in one pass).
-        text = text.replace(" ", "   ")
-        for c in _CLASS13A_NO_SPACE:
-            if c in text:
-                text = text.replace(c, f" {c} ")
-        for regex, repl in rest:
-            text = regex.sub(repl, text)
-        out = [x.split() for x in text.split("\n")]
-        return out if lines else []
+    def tok(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        padded = [_clean(x) for x in lines]
+        sep = next((c for c in _SENTINELS if c not in "".join(padded)), None)
+        if sep is None or len(lines) < 2:  # one line at a time
+            return _encode([_spaced_13a(x).split() for x in padded])
+        # one pass over all lines, joined by a separator that becomes a token of its own
+        ids, _, vocab = _encode([_spaced_13a(sep.join(padded)).split()])
+        is_sep = ids == vocab.index(sep)
+        cut = np.flatnonzero(is_sep)
+        lengths = np.diff(np.concatenate(([-1], cut, [len(ids)]))) - 1
+        return ids[~is_sep], lengths, vocab
 
     return tok
-
-
-def _expander(template: str) -> Any:
-    """A replacement function equivalent to sacrebleu's ``\\1 \\2``-style templates (faster
-    than re's template expansion)."""
-    import re
-
-    parts = re.split(r"\\(\d)", template)  # literal, group, literal, group, literal …
-    if any(not p.isdigit() for p in parts[1::2]):
-        return template
-    lits, groups = parts[0::2], [int(g) for g in parts[1::2]]
-
-    def expand(m: Any) -> str:
-        out = lits[0]
-        for g, lit in zip(groups, lits[1:]):
-            out += m.group(g) + lit
-        return out
-
-    return expand
 
 
 def _bits(x: int) -> int:
@@ -89,19 +116,55 @@ def _bits(x: int) -> int:
 
 
 class _Units:
-    """Token ids of all units, flat (references first, then each system's hypotheses)."""
+    """Token ids of all units, flat (references first, then each system's hypotheses).
+
+    Unit u is source u // n_seg, segment u % n_seg. Keys are int64: the segment in the top
+    bits, the source in the lowest, an n-gram code in between.
+    """
 
     def __init__(self, ids: np.ndarray, lengths: np.ndarray, n_seg: int, n_src: int):
         self.ids = ids.astype(np.int64)
         self.lengths = lengths.astype(np.int64)
-        unit = np.repeat(np.arange(len(lengths)), self.lengths)
-        ends = np.cumsum(self.lengths)
-        self.room = np.repeat(ends, self.lengths) - np.arange(len(ids))  # tokens left
         self.n_seg, self.n_src = n_seg, n_src
         self.seg_bits, self.src_bits = _bits(n_seg), _bits(n_src)
-        # unit u: source u // n_seg, segment u % n_seg; the segment sits in the top bits of a
-        # key, the source in the lowest, the n-gram code in between.
-        self.tag = ((unit % n_seg) << (62 - self.seg_bits)) | (unit // n_seg)
+        self.seg_shift = 62 - self.seg_bits
+        u = np.arange(len(lengths), dtype=np.int64)
+        self.unit_tag = ((u % n_seg) << self.seg_shift) | (u // n_seg)
+
+    @cached_property
+    def unit(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.lengths)), self.lengths)
+
+    @cached_property
+    def tag(self) -> np.ndarray:
+        return np.repeat(self.unit_tag, self.lengths)
+
+    @cached_property
+    def room(self) -> np.ndarray:
+        """Tokens left in the unit from each position (itself included)."""
+        ends = np.cumsum(self.lengths)
+        return np.repeat(ends, self.lengths) - np.arange(len(self.ids))
+
+    def local_ids(self) -> np.ndarray:
+        """Ids re-ranked within each segment (n-grams are only compared inside one)."""
+        seg = self.unit % self.n_seg
+        uniq, inv = np.unique((seg << 32) | self.ids, return_inverse=True)
+        first = np.searchsorted(uniq >> 32, np.arange(self.n_seg))
+        return inv.reshape(-1) - first[seg]
+
+    def window_codes(self, ids: np.ndarray, order: int, bits: int) -> np.ndarray:
+        """Each position's next ``order`` symbols (id + 1; 0 past the end of its unit),
+        ``bits`` bits each, the first in the highest bits."""
+        pad, n = order - 1, len(ids)
+        at = np.arange(n) + pad * self.unit  # each unit followed by `pad` zeros
+        padded = np.zeros(n + pad * (len(self.lengths) + 1), dtype=np.int64)
+        padded[at] = ids + 1
+        size = len(padded) - pad
+        code = padded[:size].copy()
+        for k in range(1, order):
+            code <<= bits
+            code |= padded[k:k + size]
+        return code[at]
 
 
 def _matches(units: _Units, max_order: int) -> np.ndarray:
@@ -157,55 +220,73 @@ def _matches_one_sort(units: _Units, max_order: int) -> np.ndarray | None:
     """As :func:`_matches`, from ONE sort of the max-order n-grams (None if keys won't fit).
 
     Each position's key is (segment, its next ``max_order`` symbols, 0-padded past the end
-    of its unit, source); sorted, the n-grams of every order n ≤ max_order are contiguous
-    runs of the key's prefix, and an n-gram exists where its n-th symbol is not padding.
+    of its unit, source). Sorted, positions with equal keys but the source form the finest
+    groups, counted per source once; the n-grams of order n are runs of groups with the same
+    n-symbol prefix, so counts are summed group to group from the longest order down, on
+    arrays that shrink at each step. An n-gram exists where its n-th symbol is not padding.
     """
-    ids = units.ids + 1  # 0: past the end of the unit
-    n_pos = len(ids)
-    out = np.zeros((units.n_src - 1, units.n_seg, max_order), dtype=np.int64)
-    if n_pos == 0:
+    n_src, n_seg, n_hyp = units.n_src, units.n_seg, units.n_src - 1
+    out = np.zeros((n_hyp, n_seg, max_order), dtype=np.int64)
+    ids = units.ids
+    if len(ids) == 0:
         return out
-    cb = _bits(int(ids.max()) + 1)
-    if cb * max_order > 62 - units.seg_bits - units.src_bits:
-        return None
-    code = np.zeros(n_pos, dtype=np.int64)
-    for k in range(max_order):
-        nxt = np.zeros(n_pos, dtype=np.int64)
-        nxt[:n_pos - k] = ids[k:]
-        nxt[units.room <= k] = 0
-        code = (code << cb) | nxt
-    key = units.tag | (code << units.src_bits)
+    room = 62 - units.seg_bits - units.src_bits
+    cb = _bits(int(ids.max()) + 2)
+    if cb * max_order > room:
+        ids = units.local_ids()
+        cb = _bits(int(ids.max()) + 2)
+        if cb * max_order > room:
+            return None
+    key = units.tag | (units.window_codes(ids, max_order, cb) << units.src_bits)
     key.sort()
-    n_src, src_mask, cmask = units.n_src, (1 << units.src_bits) - 1, (1 << cb) - 1
-    src = key & src_mask
-    seg = key >> (62 - units.seg_bits)
-    for n in range(1, max_order + 1):
-        low = units.src_bits + cb * (max_order - n)
-        prefix = key >> low
-        valid = (prefix & cmask) != 0
-        new = np.empty(n_pos, dtype=bool)
-        new[0] = True
-        np.not_equal(prefix[1:], prefix[:-1], out=new[1:])
-        starts = np.flatnonzero(new)
-        gid = np.cumsum(new) - 1
-        counts = np.bincount((gid * n_src + src)[valid], minlength=len(starts) * n_src
-                             ).reshape(len(starts), n_src)
-        shared = np.flatnonzero(counts[:, 0] > 0)  # only n-grams the reference has can match
-        gseg = seg[starts[shared]]
-        sub = counts[shared]
-        ref = sub[:, 0]
-        for s_ in range(1, n_src):
-            out[s_ - 1, :, n - 1] = np.bincount(gseg, weights=np.minimum(sub[:, s_], ref),
-                                                minlength=units.n_seg)
+    gkey = key >> units.src_bits  # (segment, code)
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.not_equal(gkey[1:], gkey[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    gid = np.cumsum(new) - 1
+    counts = np.bincount(gid * n_src + (key & ((1 << units.src_bits) - 1)),
+                         minlength=len(starts) * n_src).reshape(len(starts), n_src)
+    # running totals per source over the groups: any run of groups is a difference of two
+    running = np.zeros((n_src, len(starts) + 1), dtype=np.int32)
+    np.cumsum(counts.T, axis=1, dtype=np.int32, out=running[:, 1:])
+    running_ref, running_hyp = running[0], running[1:]
+    gkey = gkey[starts]
+    cmask, seg_shift = (1 << cb) - 1, units.seg_shift - units.src_bits
+    new = np.empty(len(gkey), dtype=bool)
+    bounds = np.empty(len(gkey) + 1, dtype=np.int64)
+    seg_edges = np.arange(n_seg + 1)
+    for n in range(max_order, 0, -1):
+        low = cb * (max_order - n)
+        prefix = gkey >> low  # order-n n-grams: runs of groups with the same prefix
+        new[-1] = True
+        np.not_equal(prefix[1:], prefix[:-1], out=new[:-1])
+        last = np.flatnonzero(new)  # each run's last group
+        edge = bounds[:len(last) + 1]
+        edge[0] = 0
+        np.add(last, 1, out=edge[1:])
+        ref = np.diff(np.take(running_ref, edge))
+        sel = np.flatnonzero((ref > 0) & ((prefix[last] & cmask) != 0))
+        if not len(sel):
+            continue
+        hyp = np.take(running_hyp, edge[sel + 1], axis=1)
+        hyp -= np.take(running_hyp, edge[sel], axis=1)
+        match = np.minimum(hyp, ref[sel], out=hyp)
+        # groups are in segment order: per-segment sums from running sums of the matches
+        at = np.searchsorted(gkey[last[sel]] >> seg_shift, seg_edges)
+        total = np.zeros((n_hyp, len(sel) + 1), dtype=np.int64)  # sums can pass 2**31
+        np.cumsum(match, axis=1, out=total[:, 1:])
+        out[:, :, n - 1] = np.diff(total[:, at], axis=1)
     return out
 
 
-def _encode(texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Token lists → flat dense ids and lengths (one dictionary pass over all tokens)."""
-    vocab: dict[str, int] = {}
-    flat = [t for toks in texts for t in toks]
-    ids = np.array([vocab.setdefault(t, len(vocab)) for t in flat], dtype=np.int64)
-    return ids, np.array([len(t) for t in texts], dtype=np.int64)
+def _encode(texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Token lists → flat ids, lengths and the vocabulary (id → token)."""
+    flat = texts[0] if len(texts) == 1 else [t for toks in texts for t in toks]
+    vocab = list(dict.fromkeys(flat))
+    index = dict(zip(vocab, range(len(vocab))))
+    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    return ids, np.array([len(t) for t in texts], dtype=np.int64), vocab
 
 
 def chrf_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
@@ -244,12 +325,13 @@ def bleu_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
     tok = _tokenize_13a(metric)
     lines = list(refs) + [h for sys_h in hyps for h in sys_h]
     if tok is None or metric.lowercase:
-        toks = [metric._preprocess_segment(x).split() for x in lines]
+        ids, lengths, _ = _encode([metric._preprocess_segment(x).split() for x in lines])
     else:
-        toks = tok(lines)
-    ids, lengths = _encode(toks)
+        ids, lengths, _ = tok(lines)
     units = _Units(ids, lengths, n_seg, len(hyps) + 1)
-    match = _matches(units, order)
+    match = _matches_one_sort(units, order)
+    if match is None:
+        match = _matches(units, order)
     lengths = units.lengths
     n = np.arange(1, order + 1)
     out = []

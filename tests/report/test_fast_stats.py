@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 from sacrebleu.metrics import BLEU, CHRF
 
 from mtreview.metrics import fast
+from tests.conftest import DATA, need_shared
 from tests.report.conftest import MADAR_SYSTEMS, drop_words
 
 
@@ -39,22 +42,52 @@ def test_madar_six_llms(madar, name, metric):
     check(metric, name, systems, ref)
 
 
-def test_wide_vocabulary_takes_the_reranking_path(flores):
-    """BLEU on FLORES with Arabic lines mixed in: 4-gram codes over the token vocabulary no
-    longer fit in a 62-bit key, so the codes are re-ranked on the way (and stay exact)."""
-    ref = lines(flores / "eng_Latn.devtest")
-    src = lines(flores / "arb_Arab.devtest")
-    mixed = [a + " " + b for a, b in zip(src, ref)]
+def test_wide_vocabulary_in_one_segment_takes_the_reranking_path(flores):
+    """All of FLORES' and NTREX's Arabic and English as ONE segment: 4-gram codes over its
+    token vocabulary do not fit a 62-bit key even re-ranked within the segment, so BLEU
+    falls back to one sort per order with exact re-ranking of the codes (and stays exact)."""
+    ntrex = need_shared(DATA / "ntrex128-ar-en")
+    ref = [" ".join(lines(flores / "eng_Latn.devtest") + lines(ntrex / "reference.en"))]
+    src = [" ".join(lines(flores / "arb_Arab.devtest") + lines(ntrex / "source.ar"))]
+    mixed = [src[0] + " " + ref[0]]
     bleu = BLEU()
-    vocab = {t for x in ref + src + mixed for t in bleu._preprocess_segment(x).split()}
-    assert 4 * (len(vocab) - 1).bit_length() + (len(ref) - 1).bit_length() + 2 > 62
+    ids, lengths, _ = fast._tokenize_13a(bleu)(ref + src + mixed)
+    units = fast._Units(ids, lengths, 1, 3)
+    assert fast._matches_one_sort(units, 4) is None
     check(bleu, "bleu", [src, mixed], ref)
-    check(CHRF(), "chrf", [src, mixed], ref)
+
+
+@pytest.mark.parametrize("level", ["tokens", "characters"])
+def test_both_matching_paths_agree(flores, level):
+    """The one-sort matcher and the per-order fallback give the same counts (FLORES,
+    BLOOM and a derived system)."""
+    ref = lines(flores / "eng_Latn.devtest")
+    bloom = lines(flores / "systems" / "bloom-176b-1shot.en")
+    texts = ref + bloom + drop_words(bloom, 0.2, 3)
+    if level == "tokens":
+        ids, lengths, _ = fast._tokenize_13a(BLEU())(texts)
+        order = 4
+    else:
+        chars = ["".join(t.split()) for t in texts]
+        ids = np.array([ord(c) for c in "".join(chars)], dtype=np.int64)
+        lengths = np.array([len(c) for c in chars])
+        order = 6
+    one = fast._matches_one_sort(fast._Units(ids, lengths, len(ref), 3), order)
+    per_order = fast._matches(fast._Units(ids, lengths, len(ref), 3), order)
+    assert one is not None and one.sum() > 0
+    assert np.array_equal(one, per_order)
+
+
+def tokenize(lines):
+    """The batch 13a tokenizer's output as token lists."""
+    ids, lengths, vocab = fast._tokenize_13a(BLEU())(lines)
+    ends = np.cumsum(lengths)
+    return [[vocab[i] for i in ids[e - n:e]] for e, n in zip(ends, lengths)]
 
 
 def test_13a_tokenizer_equals_sacrebleu_on_all_shared_english(flores, madar):
     bleu = BLEU()
-    tok = fast._tokenize_13a(bleu)
+    tok = tokenize
     texts = lines(flores / "eng_Latn.devtest") + lines(madar / "reference.en")
     for f in list((flores / "systems").glob("*.en")) + list((madar / "systems").glob("*.en")):
         texts += lines(f)
@@ -64,6 +97,22 @@ def test_13a_tokenizer_equals_sacrebleu_on_all_shared_english(flores, madar):
     assert tok(texts) == [bleu._preprocess_segment(t).split() for t in texts]
     for t in texts[-3:]:
         assert tok([t]) == [bleu._preprocess_segment(t).split()]
+
+
+def test_13a_tokenizer_equals_sacrebleu_on_random_strings():
+    """Runs of . and , next to digits, letters, spaces, hyphens and the class characters:
+    the cases where sacrebleu's expressions interact."""
+    bleu = BLEU()
+    rnd = random.Random(7)
+    alphabet = "..,,,--55a9b  (&\t\u00a0\u0663\x00"
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 14)))
+             for _ in range(4000)]
+    expect = [bleu._preprocess_segment(t).split() for t in texts]
+    assert tokenize(texts) == expect
+    assert [tokenize([t])[0] for t in texts[:300]] == expect[:300]
+    # every separator character present: the batch falls back to one line at a time
+    assert tokenize(texts + ["\x00\x01\x02\x03\x04\x05\x06\x07\x08 1.,a"]) == \
+        expect + [bleu._preprocess_segment("\x00\x01\x02\x03\x04\x05\x06\x07\x08 1.,a").split()]
 
 
 def test_unsupported_settings_fall_back():
