@@ -78,8 +78,19 @@ CREATE TABLE stats (
 ) WITHOUT ROWID;
 """
 
+# Version 2: cached metric statistics are one block per (system, metric, references) instead
+# of a row per segment (the cache is dropped; reports rebuild it).
+_SCHEMA_V2 = """
+DROP TABLE stats;
+CREATE TABLE stats (
+    system TEXT NOT NULL, metric TEXT NOT NULL, ref_hash TEXT NOT NULL,
+    digest TEXT NOT NULL, value BLOB NOT NULL,
+    PRIMARY KEY (system, metric, ref_hash)
+) WITHOUT ROWID;
+"""
+
 # MIGRATIONS[i] upgrades a store of version i to version i + 1. Version 0 is an empty file.
-MIGRATIONS: list[str] = [_SCHEMA_V1]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -389,29 +400,23 @@ class Store:
             "SELECT seg_id, count(*) FROM reviews WHERE reviewer = ? GROUP BY seg_id",
             (reviewer,)))
 
-    # -- cached metric statistics -----------------------------------------------------
-    def get_stats(self, system: str, metric: str, ref_hash: str) -> dict[int, tuple[str, bytes]]:
-        """seg_id → (hyp_hash, value) of cached per-segment statistics."""
-        return {seg: (h, bytes(v)) for seg, h, v in self._query(
-            "SELECT seg_id, hyp_hash, value FROM stats WHERE system = ? AND metric = ? "
-            "AND ref_hash = ?", (system, metric, ref_hash))}
+    # -- cached metric statistics (issue 7) -------------------------------------------
+    def get_stats_block(self, system: str, metric: str, ref_hash: str
+                        ) -> tuple[str, bytes] | None:
+        """(digest, value) of one system's cached statistics block, if any."""
+        rows = self._query(
+            "SELECT digest, value FROM stats WHERE system = ? AND metric = ? AND ref_hash = ?",
+            (system, metric, ref_hash))
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
 
-    def put_stats(self, system: str, metric: str, ref_hash: str,
-                  rows: Iterable[tuple[int, str, bytes]]) -> None:
+    def put_stats_blocks(self, metric: str, ref_hash: str,
+                         blocks: Iterable[tuple[str, str, bytes]]) -> None:
+        """Store (system, digest, value) blocks of one metric, in one transaction."""
         with self.transaction() as c:
             c.executemany(
-                "INSERT OR REPLACE INTO stats(system, metric, ref_hash, seg_id, hyp_hash, value) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(system, metric, ref_hash, seg, h, v) for seg, h, v in rows])
-
-    # -- report (issue 7): one cached statistics row ----------------------------------
-    def get_stats_row(self, system: str, metric: str, ref_hash: str,
-                      seg_id: int) -> tuple[str, bytes] | None:
-        """(hyp_hash, value) of one cached row (the report keeps a whole-system row at -1)."""
-        rows = self._query(
-            "SELECT hyp_hash, value FROM stats WHERE system = ? AND metric = ? "
-            "AND ref_hash = ? AND seg_id = ?", (system, metric, ref_hash, seg_id))
-        return (rows[0][0], bytes(rows[0][1])) if rows else None
+                "INSERT OR REPLACE INTO stats(system, metric, ref_hash, digest, value) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(system, metric, ref_hash, d, v) for system, d, v in blocks])
 
     # -- export (issue 8): bulk rows for mtreview.export ------------------------------
     def export_rows(self, reviewer: str | None = None, system: str | None = None,

@@ -1,13 +1,13 @@
 """Per-segment sufficient statistics, computed once through sacrebleu and cached in the store.
 
 Cache key (table ``stats``): system, metric (the metric's full sacrebleu signature, so a new
-sacrebleu version or tokenizer invalidates it), reference hash (all references of the
-project) and segment; each row also carries the hash of the hypothesis it was computed
-from, so a changed translation is recomputed and nothing else is.
+sacrebleu version or tokenizer invalidates it) and reference hash (all references of the
+project). Each segment's row carries the hash of the hypothesis it was computed from, so a
+changed translation is recomputed and nothing else is.
 
-Besides the per-segment rows, a whole-system row (segment id ``-1``) holds all rows of the
-scored segments in one value, under a digest of (segment ids, hypotheses): a warm report
-reads one row per system and metric and hashes nothing per segment.
+Each system has one block per metric and reference set (:class:`Block`): a row of
+statistics per segment with the hash of its hypothesis, under a digest of the last request
+(segment ids and hypotheses), so a warm report reads one value per system and metric.
 
 TER is the slow metric (≈2 ms a segment in sacrebleu): it is computed only when asked for,
 cached like the others, and missing segments are spread over worker processes when there
@@ -94,84 +94,127 @@ def segment_stats(store, system: str, metric: Metric, refset: RefSet,
     return out[system], n
 
 
-def hyp_hashes(hyps: Sequence[str]) -> list[str]:
+def hyp_hashes(hyps: Sequence[str]) -> np.ndarray:
+    """A 64-bit hash (the start of SHA-1) of each hypothesis."""
     sha1 = hashlib.sha1
-    return [sha1(h.encode("utf-8")).hexdigest()[:16] for h in hyps]
+    return np.frombuffer(b"".join(sha1(h.encode("utf-8")).digest()[:8] for h in hyps),
+                         dtype=np.uint64)
 
 
-WHOLE = -1  # segment id of the whole-system row
+@dataclass(frozen=True)
+class Block:
+    """One system's cached statistics for one metric and reference set, a row per segment:
+    the segments of the last request first, in its order, then older ones."""
+
+    seg_ids: np.ndarray  # int64 (n,)
+    hashes: np.ndarray  # uint64 (n,): hypothesis hashes
+    stats: np.ndarray  # float64 (n, width)
+
+    def to_bytes(self) -> bytes:
+        n, width = self.stats.shape
+        return b"".join((np.array([n, width], dtype=np.int64).tobytes(),
+                         self.seg_ids.astype(np.int64).tobytes(),
+                         self.hashes.astype(np.uint64).tobytes(),
+                         np.ascontiguousarray(self.stats, dtype=np.float64).tobytes()))
+
+    @classmethod
+    def from_bytes(cls, value: bytes) -> "Block | None":
+        """The block, or None if ``value`` is not one (then it is recomputed)."""
+        if len(value) < 16:
+            return None
+        n, width = (int(x) for x in np.frombuffer(value, dtype=np.int64, count=2))
+        if n < 0 or width < 0 or len(value) != 16 + 16 * n + 8 * n * width:
+            return None
+        return cls(np.frombuffer(value, dtype=np.int64, count=n, offset=16),
+                   np.frombuffer(value, dtype=np.uint64, count=n, offset=16 + 8 * n),
+                   np.frombuffer(value, dtype=np.float64, count=n * width,
+                                 offset=16 + 16 * n).reshape(n, width))
 
 
-def system_digest(seg_ids: Sequence[int], hyps: Sequence[str]) -> str:
-    text = "\x1f".join(f"{s}\x1e{h}" for s, h in zip(seg_ids, hyps))
-    return "all:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+def request_digest(seg_ids: np.ndarray, hashes: np.ndarray) -> str:
+    """Identifies a request: these segments, in this order, with these hypotheses."""
+    return hashlib.sha1(seg_ids.tobytes() + hashes.tobytes()).hexdigest()[:16]
+
+
+def _reusable(block: Block | None, seg_ids: Sequence[int], hashes: np.ndarray) -> np.ndarray:
+    """For each requested segment, its row in ``block`` if the hypothesis is unchanged,
+    else -1."""
+    where = np.full(len(seg_ids), -1, dtype=np.int64)
+    if block is None or not len(block.seg_ids):
+        return where
+    row = {s: i for i, s in enumerate(block.seg_ids.tolist())}
+    found = np.fromiter((row.get(s, -1) for s in seg_ids), dtype=np.int64, count=len(seg_ids))
+    ok = found >= 0
+    ok[ok] = block.hashes[found[ok]] == hashes[ok]
+    where[ok] = found[ok]
+    return where
 
 
 def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[str]],
-                  hashes: dict[str, list[str]] | None = None
+                  hashes: dict[str, np.ndarray] | None = None
                   ) -> tuple[dict[str, np.ndarray], int]:
     """Statistics of several systems, one row per scored segment, and how many were computed.
 
-    Rows come from the store's cache when the hypothesis is unchanged. Systems with nothing
-    cached are computed together by the vectorised exact path (``mtreview.metrics.fast``)
-    when it covers the metric and references; the rest through sacrebleu. New rows are
-    written back, one transaction per system.
+    A system whose block was written for this very request (same segments, order and
+    hypotheses) is read as is. Otherwise rows with an unchanged hypothesis are reused and
+    the rest computed: systems with nothing to reuse together by the vectorised exact path
+    (``mtreview.metrics.fast``) when it covers the metric and references, the others
+    through sacrebleu. New blocks are written in one transaction. ``hashes``: each
+    system's :func:`hyp_hashes`, when the caller has them.
     """
     from mtreview.metrics.fast import fast_stats
 
-    key = metric.name + "|" + metric.signature(refset.num_refs)
-    rows: dict[str, list[np.ndarray | None]] = {}
-    missing: dict[str, list[int]] = {}
-    full: dict[str, np.ndarray] = {}
     n_seg = len(refset.seg_ids)
-    digests = {s: system_digest(refset.seg_ids, hs) for s, hs in hyps.items()}
-    for system in hyps:
-        whole = store.get_stats_row(system, key, refset.hash, WHOLE) if n_seg else None
-        if whole is not None and whole[0] == digests[system]:
-            full[system] = np.frombuffer(whole[1], dtype=np.float64).reshape(n_seg, -1)
-    if hashes is None:
-        hashes = {s: hyp_hashes(hs) for s, hs in hyps.items() if s not in full}
+    if not n_seg:
+        return {s: np.zeros((0, 0)) for s in hyps}, 0
+    key = metric.name + "|" + metric.signature(refset.num_refs)
+    seg_arr = np.asarray(refset.seg_ids, dtype=np.int64)
+    hashes = hashes or {}
+    out: dict[str, np.ndarray] = {}
+    pending: dict[str, tuple[Block | None, np.ndarray, np.ndarray, str]] = {}
     for system, hs in hyps.items():
-        if system in full:
-            missing[system] = []
+        hh = hashes[system] if system in hashes else hyp_hashes(hs)
+        digest = request_digest(seg_arr, hh)
+        row = store.get_stats_block(system, key, refset.hash)
+        block = Block.from_bytes(row[1]) if row else None
+        if block is not None and row[0] == digest:
+            out[system] = block.stats[:n_seg]
             continue
-        cached = store.get_stats(system, key, refset.hash)
-        hits = [cached.get(seg) for seg in refset.seg_ids]
-        ok = [hit is not None and hit[0] == h for hit, h in zip(hits, hashes[system])]
-        if ok and all(ok):  # every segment cached: one buffer, one array
-            full[system] = np.frombuffer(b"".join(hit[1] for hit in hits),
-                                         dtype=np.float64).reshape(len(hits), -1)
-            missing[system] = []
-            store.put_stats(system, key, refset.hash,
-                            [(WHOLE, digests[system], full[system].tobytes())])
-            continue
-        rows[system] = [np.frombuffer(hit[1], dtype=np.float64) if good else None
-                        for hit, good in zip(hits, ok)]
-        missing[system] = [i for i, good in enumerate(ok) if not good]
-    whole = [s for s in hyps if n_seg and len(missing[s]) == n_seg]
+        pending[system] = (block, _reusable(block, refset.seg_ids, hh), hh, digest)
     fresh: dict[str, np.ndarray] = {}
+    whole = [s for s, (_, where, _, _) in pending.items() if (where < 0).all()]
     if whole:
         batch = fast_stats(metric.name, metric.make(), [hyps[s] for s in whole],
                            [list(r) for r in refset.streams])
         if batch is not None:
             fresh.update(zip(whole, batch))
-    computed = 0
-    for system, todo in missing.items():
-        if not todo:
-            continue
+    computed, writes = 0, []
+    for system, (block, where, hh, digest) in pending.items():
+        todo = np.flatnonzero(where < 0)
         if system in fresh:
             new = fresh[system]
+        elif len(todo):
+            new = compute_stats(metric, [hyps[system][i] for i in todo],
+                                refset.subset(todo.tolist()))
         else:
-            new = compute_stats(metric, [hyps[system][i] for i in todo], refset.subset(todo))
-        if len(new) != len(todo):  # the fast path computed every segment
-            new = new[todo]
-        for j, i in enumerate(todo):
-            rows[system][i] = new[j]
-        everything = np.vstack(rows[system])
-        store.put_stats(system, key, refset.hash, [
-            (refset.seg_ids[i], hashes[system][i], new[j].tobytes())
-            for j, i in enumerate(todo)] + [(WHOLE, digests[system], everything.tobytes())])
-        full[system] = everything
+            new = np.zeros((0, block.stats.shape[1]))
+        if len(todo) < n_seg:
+            stats = np.empty((n_seg, max(new.shape[1], block.stats.shape[1])))
+            kept = where >= 0
+            stats[kept] = block.stats[where[kept]]
+            stats[todo] = new
+        else:
+            stats = new
+        out[system] = stats
         computed += len(todo)
-    out = {s: full[s] if s in full else np.zeros((0, 0)) for s in hyps}
-    return out, computed
+        seg_ids, row_hashes = seg_arr, hh
+        if block is not None:  # keep the rows of segments outside this request
+            older = np.flatnonzero(~np.isin(block.seg_ids, seg_arr))
+            if len(older) and block.stats.shape[1] == stats.shape[1]:
+                seg_ids = np.concatenate([seg_arr, block.seg_ids[older]])
+                row_hashes = np.concatenate([hh, block.hashes[older]])
+                stats = np.vstack([stats, block.stats[older]])
+        writes.append((system, digest, Block(seg_ids, row_hashes, stats).to_bytes()))
+    if writes:
+        store.put_stats_blocks(key, refset.hash, writes)
+    return {s: out[s] for s in hyps}, computed

@@ -24,7 +24,7 @@ from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
 from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, bootstrap_counts, run_tests
-from mtreview.metrics.stats import RefSet, collect_stats
+from mtreview.metrics.stats import RefSet, collect_stats, hyp_hashes
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR = 10000
@@ -227,9 +227,10 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     computed = 0
     counts = None  # bootstrap resample counts: the same for every metric
     scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
+    hashes = {s: hyp_hashes(scored[s]) for s in sys_names} if names else {}
     for m in names:
         metric = METRICS[m]
-        stats_by[m], n_new = collect_stats(store, metric, refset, scored)
+        stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes)
         computed += n_new
         signatures[m] = metric.signature(refset.num_refs)
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)

@@ -15,7 +15,7 @@ import pytest
 
 from mtreview.core.project import Project
 from mtreview.metrics.registry import METRICS
-from mtreview.metrics.stats import WHOLE, RefSet, compute_stats, segment_stats
+from mtreview.metrics.stats import Block, RefSet, compute_stats, segment_stats
 from mtreview.report.build import build_report
 
 
@@ -149,12 +149,18 @@ def test_changed_translation_recomputes_only_that_segment(fresh40):
         assert np.array_equal(np.delete(changed, 3, 0), np.delete(base, 3, 0))
         # the cache is keyed by the metric's full signature
         key = "chrf|" + metric.signature(1)
-        rows = p.store.get_stats("bloom", key, refset.hash)
-        assert sorted(rows) == [WHOLE] + list(refset.seg_ids)  # per segment + whole system
+        block = Block.from_bytes(p.store.get_stats_block("bloom", key, refset.hash)[1])
+        assert block.seg_ids.tolist() == list(refset.seg_ids)
+        assert np.array_equal(block.stats, changed)
         assert "version:" in key
         again, n = segment_stats(p.store, "bloom", metric, refset, hyps)
         assert n == 0 and np.array_equal(again, changed)
-        assert np.array_equal(np.frombuffer(rows[WHOLE][1]).reshape(40, -1), changed)
+        # a report on fewer segments reuses their rows and keeps the others in the block
+        part = RefSet.build(refs, refset.seg_ids[10:20])
+        sub, n = segment_stats(p.store, "bloom", metric, part, hyps[10:20])
+        assert n == 0 and np.array_equal(sub, changed[10:20])
+        again, n = segment_stats(p.store, "bloom", metric, refset, hyps)
+        assert n == 0 and np.array_equal(again, changed)
 
 
 def test_incomplete_system_is_noted(flores40, tmp_path, cli):

@@ -47,6 +47,29 @@ def test_failed_transaction_changes_nothing(tmp_path):
     assert s.translation_counts() == {"sys": 100}
 
 
+def test_version_1_store_is_upgraded_and_keeps_its_data(tmp_path):
+    """Version 2 replaced the per-segment statistics cache with one block per system: the
+    old cache is dropped, everything else stays."""
+    from mtreview.core.store import MIGRATIONS, _split_sql
+
+    p = tmp_path / "v1.sqlite"
+    con = sqlite3.connect(p)
+    for statement in _split_sql(MIGRATIONS[0]):
+        con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO systems(name, kind, created, position) VALUES ('sys', 'file', 't', 0)")
+    con.execute("INSERT INTO stats VALUES ('sys', 'bleu|x', 'r', 1, 'h', x'00')")
+    con.execute("PRAGMA user_version=1")
+    con.commit()
+    con.close()
+    s = Store(p)
+    assert s.schema_version() == SCHEMA_VERSION == 2
+    assert [x.name for x in s.systems()] == ["sys"]
+    assert s.get_stats_block("sys", "bleu|x", "r") is None
+    s.put_stats_blocks("bleu|x", "r", [("sys", "d", b"\x01")])
+    assert s.get_stats_block("sys", "bleu|x", "r") == ("d", b"\x01")
+
+
 def test_migration_from_empty_and_refuses_newer(tmp_path):
     p = tmp_path / "old.sqlite"
     sqlite3.connect(p).close()  # version 0: an empty database
