@@ -25,8 +25,17 @@ import numpy as np
 # every character of this class; the three others only touch [.,] and "-", and because the
 # result is split on whitespace only WHERE they insert a space matters, not how many.
 _CLASS13A = "{|}~[\\]^_` !\"#$%&()*+:;<=>?@/"
-_CLASS_TABLE = np.zeros(128, dtype=bool)
-_CLASS_TABLE[[ord(c) for c in _CLASS13A]] = True
+_OTHER, _CLASS, _DIGIT, _PUNCT, _HYPHEN = range(5)
+
+
+def _kinds(max_code: int) -> np.ndarray:
+    """Code point → its kind for the 13a rules (a table up to ``max_code``)."""
+    table = np.zeros(max(max_code, 127) + 1, dtype=np.uint8)
+    table[[ord(c) for c in _CLASS13A]] = _CLASS
+    table[ord("0"):ord("9") + 1] = _DIGIT
+    table[[ord("."), ord(",")]] = _PUNCT
+    table[ord("-")] = _HYPHEN
+    return table
 # Line separators for the batch: not whitespace for str.split, not in any rule's classes.
 _SENTINELS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
 
@@ -56,17 +65,18 @@ def _spaced_13a(text: str) -> str:
     """
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     n = len(cps)
+    kind = _kinds(int(cps.max()) if n else 0)[cps]
     brk = np.zeros(n + 1, dtype=bool)  # brk[i]: a space before character i
-    cls = _CLASS_TABLE[np.minimum(cps, 127)] & (cps < 128)
+    cls = kind == _CLASS
     brk[:-1] |= cls
     brk[1:] |= cls
-    digit = (cps >= 48) & (cps <= 57)
-    hyphen = np.flatnonzero(cps == 45)
+    digit = kind == _DIGIT
+    hyphen = np.flatnonzero(kind == _HYPHEN)
     hyphen = hyphen[hyphen > 0]
     hyphen = hyphen[digit[hyphen - 1]]
     brk[hyphen] = True
     brk[hyphen + 1] = True
-    punct = ((cps == 46) | (cps == 44)).view(np.int8)
+    punct = (kind == _PUNCT).view(np.int8)
     edge = np.diff(punct, prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # ends: exclusive
     if len(starts):
@@ -82,10 +92,12 @@ def _spaced_13a(text: str) -> str:
         brk[starts] |= ~(xdig & ydig & (k == 1))
         trailing = np.where(xdig, k % 2 == 0, k % 2 == 1)
         brk[ends] |= trailing | ~ydig
-    where = np.flatnonzero(brk)
-    if not len(where):
+    shift = np.cumsum(brk[:-1])
+    if not n or not shift[-1]:
         return text
-    return np.insert(cps, where, np.uint32(32)).tobytes().decode("utf-32-le")
+    out = np.full(n + int(shift[-1]) + int(brk[-1]), 32, dtype=np.uint32)
+    out[np.arange(n) + shift] = cps
+    return out.tobytes().decode("utf-32-le")
 
 
 def _tokenize_13a(metric: Any) -> Any:
@@ -155,16 +167,21 @@ class _Units:
     def window_codes(self, ids: np.ndarray, order: int, bits: int) -> np.ndarray:
         """Each position's next ``order`` symbols (id + 1; 0 past the end of its unit),
         ``bits`` bits each, the first in the highest bits."""
-        pad, n = order - 1, len(ids)
-        at = np.arange(n) + pad * self.unit  # each unit followed by `pad` zeros
-        padded = np.zeros(n + pad * (len(self.lengths) + 1), dtype=np.int64)
-        padded[at] = ids + 1
-        size = len(padded) - pad
-        code = padded[:size].copy()
+        n = len(ids)
+        ext = np.zeros(n + order - 1, dtype=np.int64)
+        np.add(ids, 1, out=ext[:n])
+        code = ext[:n].copy()
         for k in range(1, order):
             code <<= bits
-            code |= padded[k:k + size]
-        return code[at]
+            code |= ext[k:k + n]
+        # the last order-1 positions of each unit read into the next: keep their own symbols
+        ends = np.cumsum(self.lengths)
+        room = np.arange(1, order)
+        at = ends[:, None] - room
+        inside = room <= self.lengths[:, None]
+        keep = ~((np.int64(1) << (bits * (order - room))) - 1)
+        code[at[inside]] &= np.broadcast_to(keep, at.shape)[inside]
+        return code
 
 
 def _matches(units: _Units, max_order: int) -> np.ndarray:
@@ -245,11 +262,12 @@ def _matches_one_sort(units: _Units, max_order: int) -> np.ndarray | None:
     np.not_equal(gkey[1:], gkey[:-1], out=new[1:])
     starts = np.flatnonzero(new)
     gid = np.cumsum(new) - 1
-    counts = np.bincount(gid * n_src + (key & ((1 << units.src_bits) - 1)),
-                         minlength=len(starts) * n_src).reshape(len(starts), n_src)
+    n_groups = len(starts)
+    counts = np.bincount((key & ((1 << units.src_bits) - 1)) * n_groups + gid,
+                         minlength=n_src * n_groups).reshape(n_src, n_groups)
     # running totals per source over the groups: any run of groups is a difference of two
-    running = np.zeros((n_src, len(starts) + 1), dtype=np.int32)
-    np.cumsum(counts.T, axis=1, dtype=np.int32, out=running[:, 1:])
+    running = np.zeros((n_src, n_groups + 1), dtype=np.int32)
+    np.cumsum(counts, axis=1, dtype=np.int32, out=running[:, 1:])
     running_ref, running_hyp = running[0], running[1:]
     gkey = gkey[starts]
     cmask, seg_shift = (1 << cb) - 1, units.seg_shift - units.src_bits
@@ -296,13 +314,12 @@ def chrf_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
         return None
     n_seg, order = len(refs), metric.char_order
     strings = ["".join(s.split()) for s in refs] + \
-              ["".join(h.split()) for sys_h in hyps for h in sys_h]
-    joined = "".join(strings)
-    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+              ["".join(h.split()) for sys_h in hyps for h in sys_h]  # chrF drops whitespace
+    cps = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32)
     present = np.zeros(int(cps.max()) + 1 if len(cps) else 1, dtype=bool)
     present[cps] = True
     dense = (np.cumsum(present) - 1)[cps]  # dense alphabet, order preserving
-    lengths = np.array([len(s) for s in strings], dtype=np.int64)
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
     units = _Units(dense, lengths, n_seg, len(hyps) + 1)
     match = _matches_one_sort(units, order)
     if match is None:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from typing import Callable
+from typing import Any, Callable
 
 from mtreview.metrics.registry import METRICS
 from mtreview.report.build import Report
@@ -120,8 +120,20 @@ def render_table(r: Report) -> str:
 
 
 def render_json(r: Report) -> str:
-    return json.dumps(r.to_dict(), ensure_ascii=False, indent=2, allow_nan=False,
-                      default=_json_default) + "\n"
+    """Indented JSON, with one line per segment in ``segment_scores`` (the bulk of it: the
+    indenting encoder is pure Python, the compact one is C)."""
+    def dumps(value: Any, indent: int | None = None) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False,
+                          default=_json_default)
+
+    parts = []
+    for key, value in r.to_dict().items():
+        if key == "segment_scores" and value:
+            text = "[\n" + ",\n".join("    " + dumps(x) for x in value) + "\n  ]"
+        else:
+            text = dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _json_default(x):

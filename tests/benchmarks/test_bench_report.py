@@ -49,10 +49,13 @@ def derived(ref: list[str], bloom: list[str]) -> dict[str, list[str]]:
             "bloom-swap": [swap(x) for x in bloom], "ref-drop25": drop(ref, 0.25)}
 
 
-def best(fn, repeat=REPEAT) -> tuple[float, float]:
-    """(best wall seconds, best CPU seconds of this process and its children)."""
+def best(fn, repeat=REPEAT, setup=None) -> tuple[float, float]:
+    """(best wall seconds, best CPU seconds of this process and its children); ``setup``
+    runs before each repeat, untimed."""
     walls, cpus = [], []
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         r0, c0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
         t = time.perf_counter()
         fn()
@@ -101,17 +104,13 @@ def test_report_speed_against_sacrebleu_paired_bs(tmp_path):
                    n_samples=1000)()
 
     with Project.open(proj) as project:
-        def ours_cold():
-            clear_stats(proj)
-            build_report(project, metrics=("bleu", "chrf"), bootstrap=1000, ar=0)
-
-        def ours_warm():
+        def ours():
             build_report(project, metrics=("bleu", "chrf"), bootstrap=1000, ar=0)
 
         t_sb = best(sacrebleu_api)
-        t_cold = best(ours_cold)
-        ours_warm()
-        t_warm = best(ours_warm)
+        t_cold = best(ours, setup=lambda: clear_stats(proj))
+        ours()  # fills the cache
+        t_warm = best(ours)
         rep = build_report(project, metrics=("bleu", "chrf"), bootstrap=1000, ar=0)
         assert rep.computed_stats == 0 and len(rep.seg_ids) == 1012
 
@@ -124,12 +123,8 @@ def test_report_speed_against_sacrebleu_paired_bs(tmp_path):
         subprocess.run([sys.executable, "-m", "mtreview", "report", str(proj), "--ar", "0",
                         "--format", "json"], check=True, capture_output=True)
 
-    def report_cli_cold():
-        clear_stats(proj)
-        report_cli()
-
     c_sb = best(sacrebleu_cli)
-    c_cold = best(report_cli_cold)
+    c_cold = best(report_cli, setup=lambda: clear_stats(proj))
     report_cli()
     c_warm = best(report_cli)
 
@@ -144,5 +139,5 @@ def test_report_speed_against_sacrebleu_paired_bs(tmp_path):
           f"{'met' if cold_x >= 10 else 'NOT met'} ({cold_x:.1f}x), warm >= 30x "
           f"{'met' if warm_x >= 30 else 'NOT met'} ({warm_x:.1f}x)")
     # Floors this shared 2-core machine meets reliably; the printed figures are what counts.
-    assert cold_x >= 4
+    assert cold_x >= 7
     assert warm_x >= 15

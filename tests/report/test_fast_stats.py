@@ -115,6 +115,12 @@ def test_13a_tokenizer_equals_sacrebleu_on_random_strings():
         expect + [bleu._preprocess_segment("\x00\x01\x02\x03\x04\x05\x06\x07\x08 1.,a").split()]
 
 
+def test_chrf_drops_the_whitespace_str_split_drops():
+    texts = ["a\u2003b\x1cc\u3000", "\u00a0", "", "x\u200by"]  # U+200B is not a space
+    assert np.array_equal(fast.chrf_stats(CHRF(), [texts], texts)[0],
+                          np.array(CHRF()._extract_corpus_statistics(texts, [texts]), float))
+
+
 def test_unsupported_settings_fall_back():
     assert fast.fast_stats("chrf", CHRF(word_order=2), [["a"]], [["a"]]) is None
     assert fast.fast_stats("bleu", BLEU(), [["a"]], [["a"], ["b"]]) is None  # two refs
