@@ -92,7 +92,7 @@ def _spaced_13a(text: str) -> str:
         brk[starts] |= ~(xdig & ydig & (k == 1))
         trailing = np.where(xdig, k % 2 == 0, k % 2 == 1)
         brk[ends] |= trailing | ~ydig
-    shift = np.cumsum(brk[:-1])
+    shift = np.cumsum(brk[:-1], dtype=np.int32)  # (int32: a bool cumsum to int64 is 3x slower)
     if not n or not shift[-1]:
         return text
     out = np.full(n + int(shift[-1]) + int(brk[-1]), 32, dtype=np.uint32)
@@ -221,7 +221,7 @@ def _matches(units: _Units, max_order: int) -> np.ndarray:
         gnew = np.empty(len(group), dtype=bool)
         gnew[0] = True
         np.not_equal(group[1:], group[:-1], out=gnew[1:])
-        gid = np.cumsum(gnew) - 1
+        gid = np.cumsum(gnew, dtype=np.int32) - 1
         ref_count = np.zeros(gid[-1] + 1, dtype=np.int64)
         is_ref = run_src == 0
         ref_count[gid[is_ref]] = count[is_ref]
@@ -261,7 +261,7 @@ def _matches_one_sort(units: _Units, max_order: int) -> np.ndarray | None:
     new[0] = True
     np.not_equal(gkey[1:], gkey[:-1], out=new[1:])
     starts = np.flatnonzero(new)
-    gid = np.cumsum(new) - 1
+    gid = np.cumsum(new, dtype=np.int32) - 1
     n_groups = len(starts)
     counts = np.bincount((key & ((1 << units.src_bits) - 1)) * n_groups + gid,
                          minlength=n_src * n_groups).reshape(n_src, n_groups)
@@ -318,7 +318,7 @@ def chrf_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
     cps = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32)
     present = np.zeros(int(cps.max()) + 1 if len(cps) else 1, dtype=bool)
     present[cps] = True
-    dense = (np.cumsum(present) - 1)[cps]  # dense alphabet, order preserving
+    dense = (np.cumsum(present, dtype=np.int32) - 1)[cps]  # dense alphabet, order preserving
     lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
     units = _Units(dense, lengths, n_seg, len(hyps) + 1)
     match = _matches_one_sort(units, order)
