@@ -17,7 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
     p.add_argument("--batch-tokens", type=int, metavar="N",
                    help="padded source tokens x beams per batch (default: card, else "
-                        "4096 on CPU, 16384 on CUDA)")
+                        "4096 on CPU, 65536 on CUDA)")
     p.add_argument("--beams", type=int, metavar="N", help="beam size (default: card, else 4)")
     p.add_argument("--max-new-tokens", type=int, metavar="N",
                    help="most tokens generated per sentence (default: card, else 256)")
@@ -27,6 +27,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="none (default) or int8: dynamic int8 Linear layers (CPU)")
     p.add_argument("--threads", type=int, default=0, metavar="N",
                    help="CPU threads (default 0: the cores not already busy)")
+    p.add_argument("--cache", default=None,
+                   help="dynamic or static: one padded batch shape and a static KV cache, "
+                        "which transformers compiles on CUDA (default: the card's cuda_cache "
+                        "on CUDA, else dynamic)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -45,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
             result = translate_project(
                 project, spec, args.name, device=args.device, batch_tokens=args.batch_tokens,
                 beams=args.beams, max_new_tokens=args.max_new_tokens, dtype=args.dtype,
-                quantize=args.quantize, threads=args.threads, progress=not args.quiet)
+                quantize=args.quantize, threads=args.threads, cache=args.cache,
+                progress=not args.quiet)
         except KeyboardInterrupt:
             sys.stderr.write("\nmtreview: interrupted; finished batches are saved, run the "
                              "same command again to resume\n")

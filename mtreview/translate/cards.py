@@ -16,6 +16,7 @@ A card is a small TOML file::
     max_new_tokens = 256
     batch_tokens = 4096
     cpu_quantize = "int8"                  # default --quantize on the CPU (none | int8)
+    cuda_cache = "static"                  # default --cache on CUDA (dynamic | static)
     length_penalty = 1.0
     no_repeat_ngram_size = 0
 
@@ -49,7 +50,9 @@ GENERATION_KEYS = {
     "beams": int, "max_new_tokens": int, "min_new_tokens": int, "batch_tokens": int,
     "length_penalty": float, "no_repeat_ngram_size": int, "repetition_penalty": float,
     "max_len_a": float, "max_len_b": int,
-    "cpu_quantize": str,  # none | int8: the default --quantize when running on the CPU
+    # words: the allowed values
+    "cpu_quantize": ("none", "int8"),  # the default --quantize when running on the CPU
+    "cuda_cache": ("dynamic", "static"),  # the default --cache when running on CUDA
 }
 CARD_KEYS = {"name", "description", "hub", "revision", "path", "family", "src", "tgt", "hint",
              "generation", "license", "bleu"}
@@ -103,9 +106,10 @@ def load_card(file: Path) -> ModelCard:
         kind = GENERATION_KEYS.get(key)
         if kind is None:
             raise UserError(f"model card {file}: unknown generation key {key!r}")
-        if kind is str:
-            if value not in ("none", "int8"):
-                raise UserError(f"model card {file}: generation.{key} must be none or int8")
+        if isinstance(kind, tuple):
+            if value not in kind:
+                raise UserError(f"model card {file}: generation.{key} must be "
+                                f"{' or '.join(kind)}")
             continue
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise UserError(f"model card {file}: generation.{key} must be a number")

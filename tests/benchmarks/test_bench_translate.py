@@ -76,7 +76,8 @@ def length_rule(spec: cards.ModelSpec) -> bool:
     return "max_len_a" in spec.generation
 
 
-def naive(spec: cards.ModelSpec, lines: list[str]) -> tuple[list[str], float, int]:
+def naive(spec: cards.ModelSpec, lines: list[str], device: str = "cpu"
+          ) -> tuple[list[str], float, int]:
     """Plain generate(): batches of 32 in file order, fp32, padding to the batch, no sorting."""
     import math
 
@@ -88,6 +89,7 @@ def naive(spec: cards.ModelSpec, lines: list[str]) -> tuple[list[str], float, in
     family = get_family(spec.family)
     tok = AutoTokenizer.from_pretrained(spec.path, **family.tokenizer_kwargs(spec.src, spec.tgt))
     model = AutoModelForSeq2SeqLM.from_pretrained(spec.path, dtype=torch.float32).eval()
+    model.to(device)
     gen = dict(num_beams=BEAMS, max_new_tokens=int(spec.generation.get("max_new_tokens", 256)),
                **family.generation_ids(tok, spec.src, spec.tgt))
     for key in ("no_repeat_ngram_size", "length_penalty", "repetition_penalty"):
@@ -97,10 +99,11 @@ def naive(spec: cards.ModelSpec, lines: list[str]) -> tuple[list[str], float, in
     start = time.perf_counter()
     with torch.no_grad():
         for i in range(0, len(lines), 32):
-            enc = tok(lines[i:i + 32], return_tensors="pt", padding=True, truncation=True)
+            enc = tok(lines[i:i + 32], return_tensors="pt", padding=True, truncation=True
+                      ).to(device)
             if length_rule(spec):  # the emulated model: the batch runs for its longest source
                 gen["max_new_tokens"] = math.ceil(LEN_RATIO * enc["input_ids"].shape[1])
-            out = model.generate(**enc, **gen)
+            out = model.generate(**enc, **gen).cpu()
             n_tokens += int(((out != tok.pad_token_id) & (out != tok.eos_token_id)).sum())
             out_texts += tok.batch_decode(out, skip_special_tokens=True)
     return out_texts, time.perf_counter() - start, n_tokens
@@ -116,11 +119,12 @@ def own_lengths(spec: cards.ModelSpec, lines: list[str]) -> int:
     return sum(math.ceil(LEN_RATIO * len(ids)) for ids in tok(lines)["input_ids"])
 
 
-def engine(spec, lines, root: Path, label: str, **options) -> tuple[list[str], float, int]:
+def engine(spec, lines, root: Path, label: str, device: str = "cpu", **options
+           ) -> tuple[list[str], float, int]:
     segments = [Segment(i + 1, "flores", 0, s) for i, s in enumerate(lines)]
     project = Project.create(root / f"proj-{label}", [Document("flores", 0)], segments)
     with project:
-        result = translate_project(project, spec, label, device="cpu", beams=BEAMS,
+        result = translate_project(project, spec, label, device=device, beams=BEAMS,
                                    progress=False, **options)
         texts = project.store.translations(label)
     return [texts[i + 1] for i in range(len(lines))], result.seconds, result.target_tokens
@@ -184,3 +188,56 @@ def test_engine_vs_naive_generate(tmp_path_factory):
           f"at equal threads: {fair:.2f}x; fp32 {same_s / runs[FP32][1]:.2f}x, "
           f"int8 {same_s / runs['engine + int8'][1]:.2f}x")
     assert ratio > 1.0 and fair > 1.0
+
+
+GPU_LINES = int(os.environ.get("MTREVIEW_BENCH_GPU_LINES", "1012"))
+
+
+def test_gpu_bf16_sorting_static_cache_vs_naive(tmp_path_factory):
+    """On CUDA: the naive baseline (fp32, batches of 32 in file order) against the engine in
+    bf16 with sorted token-budget batches, with the static KV cache (its time includes
+    transformers' compile of the decoder step, once per run) and the dynamic one.
+
+        MTREVIEW_BENCH_GPU_LINES=1012 pytest tests/benchmarks/test_bench_translate.py -s -k gpu
+    """
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device here")
+    flores = need_shared(FLORES)
+    lines = (flores / "arb_Arab.devtest").read_text(encoding="utf-8").splitlines()[:GPU_LINES]
+    refs = (flores / "eng_Latn.devtest").read_text(encoding="utf-8").splitlines()[:GPU_LINES]
+    root = tmp_path_factory.mktemp("bench-translate-gpu")
+    spec = trained_model() or random_marian(root)
+    n = len(lines)
+    import transformers
+
+    print(f"\nmodel {spec.ref}, {n} FLORES devtest lines, beams {BEAMS}, "
+          f"{torch.cuda.get_device_name()}, torch {torch.__version__}, "
+          f"transformers {transformers.__version__}")
+    print(f"{'path':<44}{'sent/s':>9}{'tgt tok/s':>11}{'ratio':>8}  BLEU", flush=True)
+    naive(spec, lines[:8], "cuda")  # CUDA context, kernels, allocator: outside the timings
+    results = {}
+
+    def show(label, texts, secs, toks):
+        results[label] = secs
+        ratio = results["naive fp32 (32, file order)"] / secs
+        print(f"{label:<44}{n / secs:>9.2f}{toks / secs:>11.1f}{ratio:>8.2f}"
+              f"  {bleu(texts, refs):5.1f}", flush=True)
+
+    show("naive fp32 (32, file order)", *naive(spec, lines, "cuda"))
+    # the defaults: bf16, sorted 65536-token batches, the card's cuda_cache (static for the
+    # bundled model), the compile included; then the same with its compiled graphs cached
+    show("engine, defaults", *engine(spec, lines, root, "defaults", device="cuda"))
+    show("  again (compiled graphs cached)",
+         *engine(spec, lines, root, "defaults-2", device="cuda"))
+    show("engine, --cache static", *engine(spec, lines, root, "static", device="cuda",
+                                           cache="static"))
+    show("engine, --cache dynamic", *engine(spec, lines, root, "dynamic", device="cuda",
+                                            cache="dynamic"))
+    show("engine, --cache dynamic --batch-tokens 16384",
+         *engine(spec, lines, root, "dynamic-16k", device="cuda", cache="dynamic",
+                 batch_tokens=16384))
+    best = max(results["naive fp32 (32, file order)"] / s for s in results.values())
+    print(f"best / naive: {best:.2f}x (target 2x with bf16, sorting and a static KV cache)")
+    assert best > 1.0

@@ -51,6 +51,7 @@ def bad_option_cases(model):
         "quantize": (m + ["--quantize", "int4"], "invalid --quantize"),
         "int8 on bf16": (m + ["--quantize", "int8", "--dtype", "bfloat16"], "--quantize int8"),
         "name": (m + ["--name", "a/b"], "invalid system name"),
+        "cache": (m + ["--cache", "paged"], "invalid --cache"),
     }
     if not torch.cuda.is_available():
         cases["cuda absent"] = (m + ["--device", "cuda"], "CUDA is not available")
