@@ -68,6 +68,8 @@ class NameVariant(Check):
             if len(forms) < 2:
                 continue
             kind, severity = self.classify(ms)
+            if kind == "hamza seat":  # ئ/ي, ؤ/و: another word unless the English agrees
+                kind = "orthography" if _same_english(data, idx) else None
             if kind is None:
                 continue
             listing = ", ".join(f"{v[0].form} ({len(v)}×)" for v in forms.values())
@@ -83,7 +85,7 @@ class NameVariant(Check):
         cores = {_core(m) for m in ms}
         if len(cores) > 1:
             if len({c.translate(_HAMZA_SEATS) for c in cores}) > 1:
-                return None, "info"  # بادئة / بادية: a hamza seat makes another word
+                return "hamza seat", "info"  # بادئة / بادية, or الجزائر / الجزاير
             return "orthography", "info"
         # only the article differs: a finding for a nisba family name (الهاشمي / هاشمي),
         # not for place names and common words, whose article comes and goes with grammar
@@ -94,6 +96,32 @@ class NameVariant(Check):
                 and any(m.strong for m in full):
             return "article", "info"
         return None, "info"
+
+
+def _same_english(data: CheckInput, idx: list[int]) -> bool:
+    """Whether every written form among mentions ``idx`` is aligned, in some reference or
+    system output of its segment, to one same English word (الجزائر and الجزاير both
+    "Algeria"; البادئة "Start-up" but بادية "Badya")."""
+    mentions = data.mentions
+    by_seg: dict[int, list[int]] = defaultdict(list)
+    for i in idx:
+        by_seg[mentions[i].seg_id].append(i)
+    seg_mentions: dict[int, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.seg_id in by_seg:
+            seg_mentions[m.seg_id].append(i)
+    cache = data.cache.setdefault("english_words", {})
+    words: dict[str, set[str]] = defaultdict(set)  # written form → English words
+    for seg_id, wanted in by_seg.items():
+        present = seg_mentions[seg_id]  # all of the segment's mentions compete for words
+        keys = {k for i in present for k in probe(mentions[i].stem)[0]}
+        for text in data.english.get(seg_id, []):
+            found = align([mentions[i] for i in present], english_names(text, cache, keys))
+            for i, w in zip(present, found):
+                if w is not None and i in wanted:
+                    words[display_form(mentions[i].form)].add(w[2].lower())
+    forms = {display_form(mentions[i].form) for i in idx}
+    return len(words) == len(forms) and bool(set.intersection(*words.values()))
 
 
 def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]:

@@ -58,6 +58,23 @@ def test_number_mismatch(src, tgt, flagged):
     _assert_spans_match(data, flags)
 
 
+def test_hamza_seat_variant_needs_the_same_english():
+    """ئ/ي inside a name (فائز / فايز) is one name when the English of both segments agrees;
+    without English, or with different English, a hamza seat may make another word."""
+    src = ["قال الرئيس فائز السراج إن الحكومة ستعمل.", "وأكد فايز السراج ذلك."]
+    same = ["President Fayez al-Sarraj said the government would work.",
+            "Fayez al-Sarraj confirmed that."]
+    data, flags = _run(src, refs=same, only=["name-variant"])
+    assert [(f.forms, f.severity) for f in flags] == [(("فائز", "فايز"), "info")]
+    assert "orthography" in flags[0].message
+    _assert_spans_match(data, flags)
+    assert _run(src, only=["name-variant"])[1] == []
+    other = ["President Faiz al-Sarraj said the government would work.", same[1]]
+    assert _run(src, refs=other, only=["name-variant"])[1] == []
+    # the same English from a system output counts as much as a reference
+    assert len(_run(src, systems={"A": same}, only=["name-variant"])[1]) == 1
+
+
 def test_number_flag_points_at_both_sides():
     data, flags = _run(["استسلم ١٠٠٠ رجل في ٥ ايام."], {"A": ["100 men surrendered in 5 days."]},
                        only=["number-mismatch"])
