@@ -98,26 +98,38 @@ class NameVariant(Check):
         return None, "info"
 
 
+def _by_segment(data: CheckInput) -> dict[int, tuple[list[int], set[str]]]:
+    """seg_id → (its mentions as indices into ``data.mentions``, their consonant keys),
+    computed once per run."""
+    cached = data.cache.get("mentions_by_segment")
+    if cached is None:
+        by_seg: dict[int, list[int]] = defaultdict(list)
+        for i, m in enumerate(data.mentions):
+            by_seg[m.seg_id].append(i)
+        cached = data.cache["mentions_by_segment"] = {
+            seg_id: (idx, {k for i in idx for k in probe(data.mentions[i].stem)[0]})
+            for seg_id, idx in by_seg.items()}
+    return cached
+
+
+def _aligned(data: CheckInput, seg_id: int, text: str) -> list[tuple[int, int, str] | None]:
+    """The English word of ``text`` that each mention of segment ``seg_id`` aligns with (in
+    :func:`_by_segment`'s order; all of the segment's mentions compete for the words)."""
+    idx, keys = _by_segment(data)[seg_id]
+    cache = data.cache.setdefault("english_words", {})
+    return align([data.mentions[i] for i in idx], english_names(text, cache, keys))
+
+
 def _same_english(data: CheckInput, idx: list[int]) -> bool:
     """Whether every written form among mentions ``idx`` is aligned, in some reference or
     system output of its segment, to one same English word (الجزائر and الجزاير both
     "Algeria"; البادئة "Start-up" but بادية "Badya")."""
-    mentions = data.mentions
-    by_seg: dict[int, list[int]] = defaultdict(list)
-    for i in idx:
-        by_seg[mentions[i].seg_id].append(i)
-    seg_mentions: dict[int, list[int]] = defaultdict(list)
-    for i, m in enumerate(mentions):
-        if m.seg_id in by_seg:
-            seg_mentions[m.seg_id].append(i)
-    cache = data.cache.setdefault("english_words", {})
+    mentions, wanted = data.mentions, set(idx)
     words: dict[str, set[str]] = defaultdict(set)  # written form → English words
-    for seg_id, wanted in by_seg.items():
-        present = seg_mentions[seg_id]  # all of the segment's mentions compete for words
-        keys = {k for i in present for k in probe(mentions[i].stem)[0]}
+    for seg_id in {mentions[i].seg_id for i in idx}:
+        present = _by_segment(data)[seg_id][0]
         for text in data.english.get(seg_id, []):
-            found = align([mentions[i] for i in present], english_names(text, cache, keys))
-            for i, w in zip(present, found):
+            for i, w in zip(present, _aligned(data, seg_id, text)):
                 if w is not None and i in wanted:
                     words[display_form(mentions[i].form)].add(w[2].lower())
     forms = {display_form(mentions[i].form) for i in idx}
@@ -128,23 +140,15 @@ def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]
     """system → for each mention (index into ``data.mentions``) its English word or None."""
     if "renderings" in data.cache:
         return data.cache["renderings"]
-    by_seg: dict[int, list[int]] = defaultdict(list)
-    for i, m in enumerate(data.mentions):
-        by_seg[m.seg_id].append(i)
     out: dict[str, list] = {}
-    cache = data.cache.setdefault("english_words", {})
-    seg_keys = {seg_id: {k for i in idx for k in probe(data.mentions[i].stem)[0]}
-                for seg_id, idx in by_seg.items()}
+    segments = _by_segment(data)
     for system, outputs in data.systems.items():
         found: list = [None] * len(data.mentions)
-        for seg_id, idx in by_seg.items():
+        for seg_id, (idx, _) in segments.items():
             text = outputs.get(seg_id)
-            if not text:
-                continue
-            names = english_names(text, cache, seg_keys[seg_id])
-            words = align([data.mentions[i] for i in idx], names)
-            for i, w in zip(idx, words):
-                found[i] = w
+            if text:
+                for i, w in zip(idx, _aligned(data, seg_id, text)):
+                    found[i] = w
         out[system] = found
     data.cache["renderings"] = out
     return out
