@@ -199,7 +199,7 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
         else:
             new = np.zeros((0, block.stats.shape[1]))
         if len(todo) < n_seg:
-            stats = np.empty((n_seg, max(new.shape[1], block.stats.shape[1])))
+            stats = np.empty((n_seg, block.stats.shape[1]))  # some rows reused: a block
             kept = where >= 0
             stats[kept] = block.stats[where[kept]]
             stats[todo] = new
