@@ -58,6 +58,10 @@ class ErrorSpan:
     severity: str  # "minor" | "major" (MQM may add "critical")
     category: str = ""
     side: str = "tgt"  # "tgt" or "src" (an omission is marked on the source)
+    # Who made the span: "reviewer", or for a span a QA check suggested (pre-annotation)
+    # "check:<check id>" when accepted as suggested, "check:<check id>:edited" when the
+    # reviewer changed it before or after accepting.
+    origin: str = "reviewer"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +70,7 @@ class ErrorSpan:
             "severity": self.severity,
             "category": self.category,
             "side": self.side,
+            "origin": self.origin,
         }
 
     @classmethod
@@ -76,6 +81,7 @@ class ErrorSpan:
             severity=str(d.get("severity", "minor")),
             category=str(d.get("category", "") or ""),
             side=str(d.get("side", "tgt") or "tgt"),
+            origin=str(d.get("origin", "reviewer") or "reviewer"),
         )
 
 
@@ -137,3 +143,7 @@ class Review:
     start_time: str | None = None  # ISO 8601, UTC
     end_time: str | None = None
     updated: str | None = None
+    # Blind review: whether system names were hidden, and the order of the systems' cards
+    # as shown to the reviewer (real system names, first card first).
+    blind: bool = False
+    card_order: tuple[str, ...] = ()
