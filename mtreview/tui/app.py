@@ -40,10 +40,14 @@ def default_reviewer() -> str:
 
 def create_app(project: Project | str | os.PathLike, reviewer: str | None = None,
                protocol: str | None = None, display: str | None = None,
-               keymap_path: Path | None = None) -> ReviewApp:
+               keymap_path: Path | None = None, blind: bool | None = None) -> ReviewApp:
     """The review app on ``project`` (a Project or its directory). Raises UserError on bad
-    input (not a project, unknown protocol or display mode, a bad keymap)."""
+    input (not a project, a bad reviewer name, unknown protocol or display mode, a bad
+    keymap). ``reviewer=None`` means the default reviewer; ``""`` is refused. ``blind``
+    overrides the project's ``[review] blind``."""
     if not isinstance(project, Project):
         project = Project.open(project)
-    session = ReviewSession(project, reviewer or default_reviewer(), protocol, display)
+    if reviewer is None:
+        reviewer = default_reviewer()
+    session = ReviewSession(project, reviewer, protocol, display, blind=blind)
     return ReviewApp(session, load_keymap(project.config, keymap_path))

@@ -18,13 +18,11 @@ from typing import Callable
 
 from mtreview.arabic.display import MODES
 from mtreview.core.project import DEFAULT_MQM_CATEGORIES, Project
+from mtreview.core.protocols import PROTOCOLS
 from mtreview.core.store import utcnow
 from mtreview.core.types import ErrorSpan, Flag, Review, Segment
+from mtreview.core.visible import bad_name_chars
 from mtreview.errors import UserError
-
-PROTOCOLS = ("esa", "da", "mqm")
-SPAN_PROTOCOLS = ("esa", "mqm")  # protocols that mark error spans
-SCORE_PROTOCOLS = ("esa", "da")  # protocols with a 0–100 score
 
 
 @dataclass(frozen=True)
@@ -55,13 +53,18 @@ def blind_order(systems: list[str], seg_id: int, reviewer: str) -> list[str]:
 
 class ReviewSession:
     def __init__(self, project: Project, reviewer: str, protocol: str | None = None,
-                 display: str | None = None, clock: Callable[[], str] = utcnow):
+                 display: str | None = None, clock: Callable[[], str] = utcnow,
+                 blind: bool | None = None):
         config = project.review_config()
         self.project = project
         self.store = project.store
         self.reviewer = (reviewer or "").strip()
         if not self.reviewer:
             raise UserError("the reviewer name is empty (give --reviewer NAME)")
+        bad = bad_name_chars(self.reviewer)
+        if bad:
+            raise UserError(f"the reviewer name has control or bidi characters "
+                            f"({' '.join(bad)}): give a plain --reviewer NAME")
         self.protocol = (protocol or config.get("protocol") or "esa").lower()
         if self.protocol not in PROTOCOLS:
             raise UserError(f"unknown review protocol {self.protocol!r} "
@@ -70,8 +73,9 @@ class ReviewSession:
         if self.display not in MODES:
             raise UserError(f"unknown display mode {self.display!r} in the project config "
                             f"(choose from {', '.join(MODES)})")
-        self.blind = bool(config.get("blind", False))
-        self.shuffle = bool(config.get("shuffle", False))
+        self.blind = bool(config.get("blind", False) if blind is None else blind)
+        # blind review shuffles too: a fixed order would tell the systems apart by position
+        self.shuffle = bool(config.get("shuffle", False)) or self.blind
         cats = project.config.get("mqm", {}).get("categories") or DEFAULT_MQM_CATEGORIES
         self.categories = [str(c) for c in cats]
         self.clock = clock
@@ -84,6 +88,7 @@ class ReviewSession:
         self._started: dict[tuple[int, str], str] = {}
         self._reviews: dict[tuple[int, str], Review] = {}
         self._texts: dict[int, str] | None = None
+        self._orders: dict[int, tuple[str, ...]] = {}  # segment → systems as shown
 
     # -- the index (slow on big projects: load it in a worker) ---------------------------
     def load_index(self) -> None:
@@ -162,6 +167,7 @@ class ReviewSession:
         reviews = {r.system: r for r in self.store.reviews(reviewer=self.reviewer,
                                                               seg_id=seg_id)}
         now = self.clock()
+        self._orders[seg_id] = tuple(names)
         cards = []
         for k, name in enumerate(names):
             self._started.setdefault((seg_id, name), now)
@@ -185,7 +191,9 @@ class ReviewSession:
         now = self.clock()
         start = self._started.setdefault((review.seg_id, review.system), now)
         review = replace(review, reviewer=self.reviewer, protocol=self.protocol,
-                         start_time=review.start_time or start, end_time=now, updated=now)
+                         start_time=review.start_time or start, end_time=now, updated=now,
+                         blind=self.blind,
+                         card_order=self._orders.get(review.seg_id, review.card_order))
         self.store.save_review(review)  # one transaction
         key = (review.seg_id, review.system)
         if key not in self._reviews:

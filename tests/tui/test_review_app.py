@@ -277,3 +277,59 @@ def test_flag_list_shows_arabic_forms_readably():
     assert display("الهاشمي", None, "shaped") in shaped
     assert shaped.lstrip(" ⚑").startswith("name-variant minor [source] one name written")
     assert msg in flag_text((flag,), {}, "logical").plain
+
+
+def test_blind_option_hides_names_in_flags_and_summary_and_records_the_order(project_dir):
+    with Project.open(project_dir) as p:
+        p.store.replace_flags("t1", [Flag(
+            "numbers", "major", SYSTEMS[2], (1,), ("x",),
+            f"{SYSTEMS[2]} drops a number that {SYSTEMS[0]} keeps")])
+    app = create_app(project_dir, reviewer="blindy", blind=True)  # config says not blind
+
+    async def steps(pilot):
+        screens = [rendered(pilot.app)]
+        order = tuple(c.system for c in pilot.app.review_screen.view.cards)
+        await pilot.press("s", "5", "0", "enter")
+        await pilot.press("S")
+        for _ in range(500):
+            await pilot.pause(0.02)
+            if "counting" not in rendered(pilot.app):
+                break
+        screens.append(rendered(pilot.app))
+        return screens, order
+
+    screens, order = drive(app, steps)
+    for screen in screens:
+        assert not [name for name in SYSTEMS if name in screen], screen
+    labels = {c: f"System {chr(65 + k)}" for k, c in enumerate(order)}
+    assert f"[{labels[SYSTEMS[2]]}] {labels[SYSTEMS[2]]} drops a number that " \
+           f"{labels[SYSTEMS[0]]} keeps" in screens[0]
+    assert "hidden in blind review" in screens[1]
+    from mtreview.tui.session import ReviewSession
+
+    with Project.open(project_dir) as p:  # what the UI hands the store for each review
+        session = ReviewSession(p, "blindy", blind=True)
+        session.load_index()
+        shown = tuple(c.system for c in session.view(1).cards)
+        saved = session.set_score(1, shown[1], 40)
+        assert (saved.blind, saved.card_order) == (True, shown) and shown == order
+
+
+def test_control_and_bidi_characters_from_files_are_shown_as_placeholders(tmp_path, madar):
+    path = build_project(tmp_path / "hostile", madar, n=3)
+    evil = "\x1b]0;pwned\x07\x1b[2J\u202e52 people [bold]x[/bold]"
+    with Project.open(path) as p:
+        from mtreview.core.types import System, Translation
+
+        p.store.add_system(System("evil[red]", "file", {}), [Translation("evil[red]", 1, evil)])
+    app = create_app(path, reviewer="zed")
+
+    async def steps(pilot):
+        await pilot.press("c", *"ok", "enter")
+        await pilot.pause()
+        return rendered(pilot.app)
+
+    screen = drive(app, steps)
+    assert "\x1b" not in screen and "\x07" not in screen and "\u202e" not in screen
+    assert "␛]0;pwned␇␛[2J⟪U+202E⟫52 people [bold]x[/bold]" in screen
+    assert "evil[red]" in screen

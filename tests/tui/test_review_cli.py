@@ -213,3 +213,20 @@ def test_snapshot_on_quit_and_a_failing_snapshot_loses_nothing(project_dir, caps
         refresh_snapshot(project)
         assert "warning" not in capsys.readouterr().err
         assert project.dataset_dir.is_dir()
+
+
+def test_bad_reviewer_names_and_no_terminal_are_one_line_exit_2(cli, project_dir):
+    before = (project_dir / "store.sqlite").read_bytes()
+    for name, why in (("", "reviewer name is empty"), ("eve\u202e", "U+202E"),
+                      ("a\x1b]0;pwned\x07", "control or bidi")):
+        r = cli("review", project_dir, "--reviewer", name)
+        assert r.returncode == 2, (name, r.stderr)
+        assert r.stderr.count("\n") == 1 and why in r.stderr, r.stderr
+        assert "\x1b" not in r.stderr and "\u202e" not in r.stderr
+    # no terminal (a pipe, a script, CI): one line instead of a hang or a garbled screen
+    r = subprocess.run([sys.executable, "-m", "mtreview", "review", str(project_dir),
+                        "--reviewer", "x", "--blind"], stdin=subprocess.DEVNULL, check=False,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert "needs a terminal" in r.stderr and "Traceback" not in r.stderr
+    assert (project_dir / "store.sqlite").read_bytes() == before

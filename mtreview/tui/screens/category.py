@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
+
+from mtreview.core.visible import visible
 
 
 class CategoryScreen(ModalScreen[str | None]):
@@ -20,7 +23,7 @@ class CategoryScreen(ModalScreen[str | None]):
         self.categories = categories
 
     def compose(self) -> ComposeResult:
-        options = OptionList(*self.categories)
+        options = OptionList(*(Text(visible(c)) for c in self.categories))
         options.border_title = "MQM category (enter)"
         yield options
 

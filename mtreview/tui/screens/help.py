@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from mtreview.core.visible import visible
 from mtreview.tui.bindings import effective_keys
 
 
@@ -30,7 +33,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("does")
         table.add_column("id", style="dim")
         for binding_id, keys, description in effective_keys(self.keymap):
-            table.add_row(keys, description, binding_id)
+            table.add_row(Text(visible(keys)), Text(description), Text(binding_id))
         with VerticalScroll() as box:
-            box.border_title = "keys (remap by id in [keys] of ~/.config/mtreview/keys.toml)"
+            box.border_title = escape(
+                "keys (remap by id in [keys] of ~/.config/mtreview/keys.toml)")
             yield Static(table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,9 +14,11 @@ from textual.widgets import Input
 
 from mtreview.arabic.display import MODES
 from mtreview.core.types import ErrorSpan
+from mtreview.core.visible import visible
 from mtreview.tui.bindings import REVIEW_KEYS, effective_keys, textual_bindings
 from mtreview.tui.messages import IndexLoaded, SearchDone
-from mtreview.tui.session import SCORE_PROTOCOLS, SPAN_PROTOCOLS, ReviewSession, SegmentView
+from mtreview.core.protocols import SCORE_PROTOCOLS, SPAN_PROTOCOLS
+from mtreview.tui.session import ReviewSession, SegmentView
 from mtreview.tui.widgets.flag_list import flag_text
 from mtreview.tui.widgets.key_bar import Line, key_hints
 from mtreview.tui.widgets.segment_list import SegmentList
@@ -106,8 +109,8 @@ class ReviewScreen(Screen):
             return
         view, session = self.view, self.session
         self.query_one("#status", Line).set(
-            f"segment {view.segment.id} · {view.segment.doc_id} · {self.row + 1}/"
-            f"{len(session)} · {session.done_count()} reviewed · {session.reviewer} · "
+            f"segment {view.segment.id} · {visible(view.segment.doc_id)} · {self.row + 1}/"
+            f"{len(session)} · {session.done_count()} reviewed · {visible(session.reviewer)} · "
             f"{session.protocol.upper()} · display {self.mode}"
             + (" · blind" if session.blind else ""))
         pane = self.query_one(SegmentPane)
@@ -154,8 +157,10 @@ class ReviewScreen(Screen):
             out.append((f"card{i}", card_block(c.text, width, self.mode, self.card_spans(i),
                                                c.label, review, session.protocol,
                                                i == self.focus_card)[0]))
-        out.append(("flags", flag_text(view.flags, {c.system: c.label for c in view.cards},
-                                        self.mode)))
+        labels = {c.system: c.label for c in view.cards}
+        hidden = ({name: labels.get(name, "another system") for name in session.systems}
+                  if session.blind else None)
+        out.append(("flags", flag_text(view.flags, labels, self.mode, hidden)))
         return out
 
     # -- navigation -------------------------------------------------------------------
@@ -328,7 +333,7 @@ class ReviewScreen(Screen):
         self.post_message(SearchDone(query, self.session.search(query, from_row)))
 
     def on_search_done(self, message: SearchDone) -> None:
-        self._go(message.row, f"“{message.query}” is not in the project")
+        self._go(message.row, f"“{escape(visible(message.query))}” is not in the project")
 
     # -- other screens ----------------------------------------------------------------
     def action_help(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mtreview.core.types import Review
+from mtreview.core.visible import visible
 from mtreview.tui.messages import SummaryReady
 from mtreview.tui.session import ReviewSession
 
@@ -28,11 +30,21 @@ def histogram(scores: list[float], bins: int = 10) -> str:
                    if counts.get(b) else " " for b in range(bins))
 
 
-def summary_text(reviews: list[Review], systems: list[str], n_segments: int) -> str:
+def summary_text(reviews: list[Review], systems: list[str], n_segments: int,
+                 blind: bool = False) -> str:
+    """Progress per system and reviewer with the score histogram and mean; in blind review
+    only each reviewer's count of reviewed translations (no system name, no score)."""
     lines = [f"{n_segments} segments × {len(systems)} systems", ""]
     reviewers = sorted({r.reviewer for r in reviews})
+    if blind:
+        lines.append("per-system progress and scores are hidden in blind review")
+        total = n_segments * len(systems)
+        for reviewer in reviewers:
+            done = sum(1 for r in reviews if r.reviewer == reviewer)
+            lines.append(f"{visible(reviewer)[:30]:<30}  {done:>6}/{total} translations")
+        return "\n".join(lines)
     width = max([len(s) for s in systems] + [8])
-    lines.append(f"{'system':<{width}}  " + "  ".join(f"{r[:12]:>12}" for r in reviewers)
+    lines.append(f"{'system':<{width}}  " + "  ".join(f"{visible(r)[:12]:>12}" for r in reviewers)
                  + "   scores 0→100")
     for system in systems:
         mine = [r for r in reviews if r.system == system]
@@ -42,7 +54,7 @@ def summary_text(reviews: list[Review], systems: list[str], n_segments: int) -> 
             cells.append(f"{done:>6}/{n_segments:<5}")
         scores = [r.score for r in mine if r.score is not None]
         mean = f" mean {sum(scores) / len(scores):5.1f}" if scores else ""
-        lines.append(f"{system:<{width}}  " + "  ".join(cells)
+        lines.append(f"{visible(system):<{width}}  " + "  ".join(cells)
                      + f"   {histogram(scores)}{mean}")
     return "\n".join(lines)
 
@@ -62,7 +74,7 @@ def report_text(session: ReviewSession) -> str:
         report = build_report(session.project, metrics=metrics, bootstrap=1000, ar=0)
     except UserError as e:
         return f"no report: {e}"
-    return render_table(report)
+    return visible(render_table(report), keep_newlines=True)
 
 
 class SummaryScreen(ModalScreen[None]):
@@ -88,9 +100,10 @@ class SummaryScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="summary")
     def count(self) -> None:
         s = self.session
-        progress = summary_text(s.store.reviews(), s.systems, s.store.count_segments())
+        progress = summary_text(s.store.reviews(), s.systems, s.store.count_segments(),
+                                s.blind)
         self.post_message(SummaryReady(progress + "\n\n" + "computing the report…"))
         self.post_message(SummaryReady(progress + "\n\n" + report_text(s)))
 
     def on_summary_ready(self, message: SummaryReady) -> None:
-        self.query_one("#summary", Static).update(message.text)
+        self.query_one("#summary", Static).update(Text(message.text))  # not markup

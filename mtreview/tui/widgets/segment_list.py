@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mtreview.core.visible import visible
 from mtreview.tui.session import ReviewSession
 
 _DONE, _PART, _TODO = "✓", "◐", " "
@@ -66,7 +67,7 @@ class SegmentList(ScrollView, can_focus=False):
         flags = s.flag_counts.get(seg_id, 0)
         flag = f"⚑{flags}" if flags else ""
         here = "›" if row == self.current else " "
-        return f"{here}{mark}{seg_id:>7} {s.doc_of(seg_id)[:12]:<12} {flag:>4}"
+        return f"{here}{mark}{seg_id:>7} {visible(s.doc_of(seg_id))[:12]:<12} {flag:>4}"
 
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_offset.y) + y

@@ -6,6 +6,7 @@ from rich.style import Style
 from rich.text import Text
 
 from mtreview.arabic.display import display_lines
+from mtreview.core.visible import visible
 
 # style of each kind of span; later kinds in a list win over earlier ones
 STYLES = {
@@ -17,10 +18,29 @@ STYLES = {
 }
 
 
+def visible_spans(text: str, spans: list[tuple[int, int, str]]
+                  ) -> tuple[str, list[tuple[int, int, str]]]:
+    """``text`` made safe to show (:func:`visible`: controls and bidi controls as
+    placeholders, line breaks kept) with ``spans`` moved to the offsets of the safe text."""
+    safe = visible(text, keep_newlines=True)
+    if safe == text:
+        return text, spans
+    starts, pos = [], 0  # starts[i]: where logical character i begins in the safe text
+    for ch in text:
+        starts.append(pos)
+        pos += len(visible(ch, keep_newlines=True))
+    starts.append(pos)
+    last = len(text)
+    return safe, [(starts[min(a, last)], starts[min(b, last)], kind) for a, b, kind in spans]
+
+
 def styled(text: str, width: int, mode: str, spans: list[tuple[int, int, str]],
            rtl: bool | None = None) -> Text:
     """``text`` wrapped to ``width`` and shown in ``mode``; each (start, end, kind) span of
-    logical offsets gets the style of its kind, wherever reordering moved its letters."""
+    logical offsets gets the style of its kind, wherever reordering moved its letters.
+    Control and bidi characters are shown as placeholders (they cannot reach the terminal
+    or reorder the line)."""
+    text, spans = visible_spans(text, spans)
     out = Text(no_wrap=True, overflow="crop", end="")
     for n, line in enumerate(display_lines(text, max(4, width), mode, rtl)):
         if n:

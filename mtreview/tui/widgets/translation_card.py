@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mtreview.core.types import Review
+from mtreview.core.visible import visible
 from mtreview.tui.widgets.source_view import text_block
 
 
@@ -17,12 +18,12 @@ def review_subtitle(review: Review | None, protocol: str) -> str:
     if protocol != "da":
         parts.append(f"{minor} minor, {major} major")
     if review.comment:
-        parts.append(f"“{review.comment[:40]}”")
+        parts.append(f"“{visible(review.comment)[:40]}”")
     return " · ".join(parts) or "reviewed"
 
 
 def card_block(text: str, width: int, mode: str, spans, label: str, review: Review | None,
                protocol: str, focused: bool):
     state = "focused" if focused else ("reviewed" if review is not None else "normal")
-    return text_block(text, width, mode, spans, label, review_subtitle(review, protocol),
+    return text_block(text, width, mode, spans, visible(label), review_subtitle(review, protocol),
                       None, state)
