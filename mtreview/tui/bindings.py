@@ -14,21 +14,12 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from mtreview.errors import UserError
-
-
-@dataclass(frozen=True)
-class KeySpec:
-    id: str
-    keys: str
-    action: str
-    description: str
-    show: bool = True  # in the footer
-    priority: bool = False
+from mtreview.tui.features import FEATURE_KEYS
+from mtreview.tui.keyspec import KeySpec
 
 
 REVIEW_KEYS: tuple[KeySpec, ...] = (
@@ -58,7 +49,7 @@ REVIEW_KEYS: tuple[KeySpec, ...] = (
     KeySpec("summary", "S", "summary", "progress and score summary"),
     KeySpec("help", "question_mark", "help", "all keys"),
     KeySpec("quit", "q", "quit", "quit (everything is already saved)"),
-)
+) + FEATURE_KEYS
 
 
 def textual_bindings(specs: tuple[KeySpec, ...] = REVIEW_KEYS) -> list:

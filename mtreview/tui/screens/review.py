@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +14,8 @@ from mtreview.arabic.display import MODES
 from mtreview.core.types import ErrorSpan
 from mtreview.core.visible import visible
 from mtreview.tui.bindings import REVIEW_KEYS, effective_keys, textual_bindings
+from mtreview.tui.features import FeatureActions
+from mtreview.tui.marking import word_spans
 from mtreview.tui.messages import IndexLoaded, SearchDone
 from mtreview.core.protocols import SCORE_PROTOCOLS, SPAN_PROTOCOLS
 from mtreview.tui.session import ReviewSession, SegmentView
@@ -26,14 +26,11 @@ from mtreview.tui.widgets.segment_pane import SegmentPane
 from mtreview.tui.widgets.source_view import source_block, text_block
 from mtreview.tui.widgets.translation_card import card_block
 
-_WORD = re.compile(r"\S+")
+def words(text: str, whole: bool = False) -> list[tuple[int, int]]:
+    return word_spans(text, whole)
 
 
-def words(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _WORD.finditer(text)] or [(0, 0)]
-
-
-class ReviewScreen(Screen):
+class ReviewScreen(FeatureActions, Screen):
     AUTO_FOCUS = None  # keys go to the screen's bindings; the prompt takes focus when open
     BINDINGS = textual_bindings() + [Binding("escape", "cancel_prompt", show=False)]
 
@@ -85,7 +82,7 @@ class ReviewScreen(Screen):
         self.view = session.view(session.ids[self.row])
         self.focus_card = 0
         self.side = "tgt"
-        self.word = self.anchor = 0
+        self.restore_cursor()
         self.query_one(SegmentList).set_current(self.row)
         self.paint(keep_scroll=False)
 
@@ -95,7 +92,7 @@ class ReviewScreen(Screen):
         return self.view.cards[self.focus_card]
 
     def selection(self) -> tuple[int, int]:
-        ws = words(self._cursor_text())
+        ws = words(self._cursor_text(), self.whole)
         a, b = sorted((min(self.word, len(ws) - 1), min(self.anchor, len(ws) - 1)))
         return ws[a][0], ws[b][1]
 
@@ -144,8 +141,10 @@ class ReviewScreen(Screen):
     def blocks(self, width: int) -> list:
         """The pane's content for ``width`` columns: source, reference, cards, flags."""
         view, session = self.view, self.session
+        src_text, src_spans = self.overlay_text(view.segment.source, self.source_spans(),
+                                                self.side == "src")
         out = [("source", source_block(
-            view.segment.source, width, self.mode, self.source_spans(),
+            src_text, width, self.mode, src_spans,
             f"source {view.segment.id}",
             "omission cursor (o: back)" if self.side == "src" else "",
             "focused" if self.side == "src" else "normal")[0])]
@@ -154,7 +153,9 @@ class ReviewScreen(Screen):
                                                 [], "reference")[0]))
         for i, c in enumerate(view.cards):
             review = session.review_of(view.segment.id, c.system)
-            out.append((f"card{i}", card_block(c.text, width, self.mode, self.card_spans(i),
+            text, spans = self.overlay_text(c.text, self.card_spans(i),
+                                            i == self.focus_card and self.side == "tgt")
+            out.append((f"card{i}", card_block(text, width, self.mode, spans,
                                                c.label, review, session.protocol,
                                                i == self.focus_card)[0]))
         labels = {c.system: c.label for c in view.cards}
@@ -193,9 +194,10 @@ class ReviewScreen(Screen):
 
     def _cycle_card(self, step: int) -> None:
         if self.view and self.view.cards:
+            self.remember_cursor()
             self.focus_card = (self.focus_card + step) % len(self.view.cards)
             self.side = "tgt"
-            self.word = self.anchor = 0
+            self.restore_cursor()
             self.paint()
 
     def action_next_card(self) -> None:
@@ -207,24 +209,10 @@ class ReviewScreen(Screen):
             self._cycle_card(-1)
 
     # -- the word cursor and spans ----------------------------------------------------
-    def _step(self, delta: int) -> int:
-        # on the right-to-left source in a reordered mode, → moves towards the start
-        if self.side == "src" and self.mode != "logical":
-            delta = -delta
-        n = len(words(self._cursor_text()))
-        return max(0, min(n - 1, self.word + delta))
-
-    def action_word(self, delta: int) -> None:
-        self.word = self.anchor = self._step(delta)
-        self.paint()
-
-    def action_extend(self, delta: int) -> None:
-        self.word = self._step(delta)
-        self.paint()
-
     def action_toggle_side(self) -> None:
+        self.remember_cursor()
         self.side = "tgt" if self.side == "src" else "src"
-        self.word = self.anchor = 0
+        self.restore_cursor()
         self.paint()
 
     def action_mark(self, severity: str) -> None:

@@ -67,6 +67,16 @@ class SegmentPane(ScrollView, can_focus=False):
         if not top <= start < top + max(1, height - 3):
             self.scroll_to(y=max(0, start - 1), animate=False, immediate=True)
 
+    def block_at(self, row: int) -> tuple[str, int] | None:
+        """(block name, line within the block) of content line ``row``."""
+        best = None
+        for name, start in self._starts.items():
+            if start <= row and (best is None or start >= best[1]):
+                best = (name, start)
+        if best is None or row >= len(self._strips):
+            return None
+        return best[0], row - best[1]
+
     def _content_width(self) -> int:
         return self.scrollable_content_region.width
 

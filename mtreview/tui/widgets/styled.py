@@ -15,6 +15,9 @@ STYLES = {
     "major": Style(bgcolor="red3", color="white"),
     "critical": Style(bgcolor="magenta", color="white", bold=True),
     "cursor": Style(reverse=True, bold=True),
+    "suggest": Style(dim=True, underline=True, italic=True),
+    "search": Style(bgcolor="dark_cyan", color="white"),
+    "label": Style(bgcolor="yellow", color="black", bold=True),
 }
 
 
