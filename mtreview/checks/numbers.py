@@ -2,12 +2,15 @@
 
 Both sides are reduced to values: digits in any script (Eastern Arabic and Persian digits and
 the ٫ ٬ separators are folded, see :mod:`mtreview.arabic.normalize`), a comma before exactly
-three digits is a thousands separator, a following multiplier (ألف، مليون، مليار / thousand,
-million, billion) multiplies, and number words (خمسة وسبعون / seventy-five, ordinals, duals)
-give values too. A value written in *digits* on one side must be found among all values of
-the other side: ١٬٢٠٠ → 1,200 and 45 ألف → 45,000 pass, 1000 → 100 is flagged. Number words
-only ever satisfy a match; they never raise a flag on their own (واحد and "one" are too often
-not numbers), which keeps the check precise.
+three digits is a thousands separator, spaced groups (116 123) are one number, a following
+whole-word multiplier (ألف، مليون، مليار / thousand, million, billion, and £125m, $2bn, 5k)
+multiplies, a range's short end is read in the century of its start (1950-53 → 1953), and
+number words (:mod:`mtreview.checks.number_words`: أحد عشر مليون, مليوني, بهدفين, half,
+a decade) give values too. Markup (``<seg id="1">``) is ignored. A value written in *digits*
+on one side must be found among all values of the other side: ١٬٢٠٠ → 1,200 and 45 ألف →
+45,000 pass, 1000 → 100 is flagged. Number words only ever satisfy a match; they never raise
+a flag on their own (واحد and "one" are too often not numbers), which keeps the check precise.
+The message shows whole expressions on both sides: ``10:08 → 10:18``.
 """
 
 from __future__ import annotations
@@ -15,18 +18,34 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
-from mtreview.arabic.normalize import ARABIC_WORD_RE, analyse, fold_digits, normalize
+from mtreview.arabic.normalize import fold_digits, normalize
 from mtreview.checks.base import SegmentCheck, register
+from mtreview.checks.number_words import arabic_word_values, english_word_values
 from mtreview.core.types import Flag, SpanRef
 
-_NUM = r"\d+(?:[.,]\d+)*"
-AR_NUM_RE = re.compile(r"\d+(?:(?:[.,]|،(?=\d{3}(?!\d)))\d+)*" + r"(?:\s*(?P<mult>ألف|الف|آلاف|الاف|ألفا|الفا|مليون|ملايين|مليونا|مليار|مليارات|بليون))?")
-EN_NUM_RE = re.compile(_NUM + r"(?:\s*\+?\s*(?P<mult>thousand|million|billion|bn)\b)?", re.IGNORECASE)
-
+_NOT_AR_LETTER = r"(?![\u0621-\u064a])"  # a multiplier is a whole word (not ألف in الفردية)
+_AR_MULTS = "ألفا|الفا|ألف|الف|آلاف|الاف|مليونا|مليون|ملايين|مليارات|مليار|بليون|تريليون"
+_SPACED = r"(?:[ \u00a0\u202f\u2009]\d{3}(?!\d|[.,]\d))*"  # 116 123: thousands groups by spaces
+AR_NUM_RE = re.compile(r"\d+(?:(?:[.,]|،(?=\d{3}(?!\d)))\d+)*" + _SPACED +
+                       rf"(?:\s*(?P<mult>{_AR_MULTS}){_NOT_AR_LETTER})?")
+EN_NUM_RE = re.compile(r"\d+(?:[.,]\d+)*" + _SPACED +
+                       r"(?:\s*\+?\s*(?P<mult>thousand|million|billion|trillion|bn)\b"
+                       r"|(?P<abbr>m|bn|k|tn)\b)?", re.IGNORECASE)
 TIME_RE = re.compile(r"\b([01]?\d|2[0-3])[:،] ?([0-5]\d)\b")  # 15:00, and 15،00 in Arabic
-AR_MULT_RE = re.compile(r"[\d٠-٩۰-۹]\s*(?:ألف|الف|آلاف|الاف|مليون|ملايين|مليار|بليون)")
-EN_MULT_RE = re.compile(r"thousand|million|billion|bn\b", re.IGNORECASE)
+FRACTION_RE = re.compile(r"(?<![\d/])([1-9])/([2-9]|10)(?![\d/])")  # 2/3 (not 24/7, 9/11)
+AR_MULT_RE = re.compile(rf"[\d٠-٩۰-۹]\s*(?:{_AR_MULTS}){_NOT_AR_LETTER}")
+EN_MULT_RE = re.compile(r"thousand|million|billion|trillion|\dbn\b|\d(?:m|k|tn)\b", re.IGNORECASE)
 _RUN_RE = re.compile(r"\d+(?:[.,،]\d{3}(?!\d))*")  # thousands groups joined: 1,000 = 1000
+_SEP_RE = re.compile("[.,،  \u00a0\u202f\u2009]")
+_MARKUP_RE = re.compile(r"</?[A-Za-z][^<>\n]{0,80}>")
+_RANGE_RE = re.compile(r"((?:1[0-9]|20)\d\d)\s?[-–—]\s?$")  # "1950-" before a two-digit end
+_EASTERN_RE = re.compile("[\u0660-\u066c\u06f0-\u06f9]")
+_CURRENCY = frozenset("£$€¥")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
+           "مليار": 1e9, "مليارات": 1e9, "بليون": 1e9, "تريليون": 1e12}
+EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
+           "m": 1e6, "k": 1e3, "tn": 1e12}
 
 
 def _runs(text: str) -> tuple[str, ...]:
@@ -37,50 +56,15 @@ def _runs(text: str) -> tuple[str, ...]:
     return tuple(sorted(r if r.isdigit() else _SEP_RE.sub("", r) for r in runs))
 
 
-_SEP_RE = re.compile("[.,،]")
-
-
 def _has_en_multiplier(text: str) -> bool:
     low = text.lower() if not text.islower() else text
-    return ("illion" in low or "thousand" in low or "bn" in low) and EN_MULT_RE.search(text) is not None
-AR_MULT = {"الف": 1e3, "الاف": 1e3, "الفا": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليونا": 1e6,
-           "مليار": 1e9, "مليارات": 1e9, "بليون": 1e9}
-EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "bn": 1e9}
-
-_AR_UNITS = {
-    "صفر": 0, "حادي": 1, "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1, "اثنا": 2, "اثنتا": 2, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
-    "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7,
-    "ثماني": 8, "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
-    "مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتين": 200, "مائتان": 200,
-    "الف": 1000, "الفين": 2000, "الفان": 2000, "مليون": 1e6, "مليار": 1e9,
-    # ordinals and duals count for matching only, like every number word
-    "اول": 1, "اولي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3, "رابع": 4, "رابعه": 4,
-    "خامس": 5, "خامسه": 5, "سادس": 6, "سادسه": 6, "سابع": 7, "سابعه": 7, "ثامن": 8, "ثامنه": 8,
-    "تاسع": 9, "تاسعه": 9, "عاشر": 10, "عاشره": 10, "نصف": 0.5, "ربع": 0.25, "ثلث": 1 / 3,
-    "يومين": 2, "اسبوعين": 2, "شهرين": 2, "عامين": 2, "سنتين": 2, "ساعتين": 2, "دقيقتين": 2,
-    "مرتين": 2, "ليلتين": 2,
-}
-_AR_TENS = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
-            "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
-            "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90}
-_AR_DECADES = {normalize(k): v for k, v in (
-    ("عشرينيات", 20), ("ثلاثينيات", 30), ("أربعينيات", 40), ("خمسينيات", 50), ("ستينيات", 60),
-    ("سبعينيات", 70), ("ثمانينيات", 80), ("تسعينيات", 90))}
-_EN_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_EN_WORDS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-                  "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1e6,
-                  "billion": 1e9, "dozen": 12, "half": 0.5, "quarter": 0.25, "once": 1, "twice": 2,
-                  "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-                  "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "both": 2, "pair": 2,
-                  "single": 1, "a": 1, "an": 1, "couple": 2})
-_DIGIT_RE = re.compile(r"\d")
+    return ("illion" in low or "thousand" in low or "bn" in low or "m" in low or "k" in low) \
+        and EN_MULT_RE.search(text) is not None
 
 
 class Number(NamedTuple):
     value: float
-    start: int
+    start: int  # the whole expression (10:08, 1950-53, 125 مليون, £125m)
     end: int
     form: str
     glued: bool = False  # right after a Latin letter (ACE2, B0AT1): matches, never flags
@@ -90,13 +74,13 @@ class Number(NamedTuple):
 def _values(digits: str) -> tuple[float, ...]:
     """Readings of a digit string: 1,200 → 1200; 3.5 → 3.5; 360.000 → 360 or 360000
     (a dot before three digits is a thousands separator in much Arabic text); 2,25 → 2.25
-    (a comma before one or two digits is a decimal comma); 1,2,3 → no reading (a list)."""
+    (a comma before one or two digits is a decimal comma); 116 123 → 116123; 1,2,3 → no
+    reading (a list)."""
+    digits = re.sub(r"[ \u00a0\u202f\u2009]", "", digits)
     if "," not in digits and "." not in digits and "،" not in digits:
         return (float(digits),)
     parts = re.split(r"([.,])", digits.replace("،", ","))
     groups, seps = parts[0::2], parts[1::2]
-    if not seps:
-        return (float(digits),)
     out = []
     if all(len(g) == 3 for g in groups[1:]) and len(set(seps)) == 1:
         out.append(float("".join(groups)))  # thousands separators
@@ -108,136 +92,75 @@ def _values(digits: str) -> tuple[float, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def strip_markup(text: str) -> str:
+    """``text`` with markup tags (``<seg id="1">``) blanked out (offsets kept)."""
+    if "<" not in text:
+        return text
+    return _MARKUP_RE.sub(lambda m: " " * len(m.group()), text)
+
+
 def digit_numbers(text: str, arabic: bool) -> list[Number]:
-    """Numbers written in digits (any script), with a following multiplier word."""
-    folded = fold_digits(text) if _EASTERN_RE.search(text) else text
-    pattern, mults = (AR_NUM_RE, AR_MULT) if arabic else (EN_NUM_RE, EN_MULT)
+    """Numbers written in digits (any script), with a following multiplier word; a clock
+    time gives its hour and its minutes, each shown as the whole time."""
+    folded = strip_markup(fold_digits(text) if _EASTERN_RE.search(text) else text)
     out = []
     if ":" in folded or "،" in folded:
         for m in TIME_RE.finditer(folded):  # 17:00 → the hour (minutes ":00" say nothing)
-            out.append(Number(float(m.group(1)), m.start(1), m.end(1), text[m.start(1):m.end(1)]))
+            whole = (m.start(), m.end(), text[m.start():m.end()])
+            out.append(Number(float(m.group(1)), *whole))
             if m.group(2) != "00":
-                out.append(Number(float(m.group(2)), m.start(2), m.end(2), text[m.start(2):m.end(2)]))
+                out.append(Number(float(m.group(2)), *whole))
         if out:
             folded = TIME_RE.sub(lambda m: " " * len(m.group()), folded)
-    for m in pattern.finditer(folded):
-        mult = m.group("mult")
-        num = m.group()[: m.start("mult") - m.start()].rstrip(" +") if mult else m.group()
-        values = _values(num)
-        if not values:  # 1,2,3: a list, each number on its own
-            out.extend(Number(float(g), m.start() + g_start, m.start() + g_start + len(g), g)
-                       for g, g_start in _groups(num))
-            continue
-        code = m.start() > 0 and folded[m.start() - 1] in "-‐‑"  # كوفيد-19 ألف: no multiplier
-        if mult:
-            factor = mults[normalize(mult) if arabic else mult.lower()]
-            values = tuple(v * factor for v in values) + (values if code else ())
-        glued = m.start() > 0 and folded[m.start() - 1] in _LATIN
-        alts = tuple(round(v, 6) for v in values)
-        out.append(Number(alts[0], m.start(), m.end(), text[m.start():m.end()], glued, alts))
+    if "/" in folded:
+        for m in FRACTION_RE.finditer(folded):
+            a, b = int(m.group(1)), int(m.group(2))
+            if a < b:
+                out.append(Number(round(a / b, 6), m.start(), m.end(), text[m.start():m.end()]))
+                folded = folded[:m.start()] + " " * (m.end() - m.start()) + folded[m.end():]
+    for m in (AR_NUM_RE if arabic else EN_NUM_RE).finditer(folded):
+        out.extend(_number(m, text, folded, arabic))
     return out
 
 
-def _groups(num: str) -> Iterable[tuple[str, int]]:
-    for g in re.finditer(r"\d+", num):
-        yield g.group(), g.start()
+def _number(m: re.Match[str], text: str, folded: str, arabic: bool) -> Iterable[Number]:
+    mult = m.group("mult") or (None if arabic else m.group("abbr"))
+    num = m.group()[: m.start("mult" if m.group("mult") else "abbr") - m.start()].rstrip(" +") \
+        if mult else m.group()
+    values = _values(num)
+    if not values:  # 1,2,3: a list, each number on its own
+        for g in re.finditer(r"\d+", num):
+            s = m.start() + g.start()
+            yield Number(float(g.group()), s, s + len(g.group()), g.group())
+        return
+    before = folded[m.start() - 1] if m.start() > 0 else ""
+    start = m.start()
+    if mult:
+        factor = AR_MULT[normalize(mult)] if arabic else EN_MULT[mult.lower()]
+        code = before in "-‐‑"  # كوفيد-19 ألف: no multiplier
+        loose = not arabic and m.group("abbr") and before not in _CURRENCY  # 100m: metres?
+        values = tuple(v * factor for v in values) + (values if code or loose else ())
+    if before in _CURRENCY:
+        start -= 1
+    if len(num) == 2 and (r := _RANGE_RE.search(folded, 0, m.start())):
+        values += (float(r.group(1)[:2] + num),)  # 1950-53: 53 is 1953
+        start = r.start()
+    alts = tuple(round(v, 6) for v in values)
+    yield Number(alts[0], start, m.end(), text[start:m.end()], before in _LATIN, alts)
 
 
-_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
-_EN_LETTERS_RE = re.compile(r"[a-z]+")
-_EASTERN_RE = re.compile("[\u0660-\u066c\u06f0-\u06f9]")
-_DECADE = object()
-
-
-def _ar_word_value(word: str) -> float | tuple | None:
-    """Value of one Arabic word (with clitics, article, accusative alef), a decade marker, or
-    None."""
-    n = normalize(word)
-    for cand in (n, n[1:] if n[:1] in "وفبل" else "", analyse(word).stem):
-        if not cand:
-            continue
-        base = cand[:-1] if cand.endswith("ا") and cand[:-1] in _AR_UNITS else cand
-        v = _AR_UNITS.get(base, _AR_TENS.get(base))
-        if v is not None:
-            return float(v)
-        if base in _AR_DECADES:
-            return (_DECADE, _AR_DECADES[base])
-    return None
-
-
-def arabic_word_values(text: str, cache: dict[str, object] | None = None) -> set[float]:
-    """Values of Arabic number words: units, tens, 'five and seventy', 'three thousand'.
-    ``cache`` (word → value) makes a run cost one dictionary look-up per word."""
-    cache = {} if cache is None else cache
-    values: set[float] = set()
-    prev: float | None = None
-    for word in ARABIC_WORD_RE.findall(text):
-        v = cache.get(word, _DECADE)
-        if v is _DECADE:
-            v = cache[word] = _ar_word_value(word)
-        if v is None:
-            prev = None
-            continue
-        if isinstance(v, tuple):  # الستينيات: the sixties, 1960s
-            d = v[1]
-            values.update((d, 1800 + d, 1900 + d, 2000 + d))
-            prev = None
-            continue
-        values.add(v)
-        if prev is not None:
-            if v == 10 and prev < 10:  # ثلاثة عشر, الثانية عشرة
-                values.add(prev + 10)
-            elif v in _TENS and prev < 10:  # خمسة وسبعون
-                values.add(prev + v)
-            elif v >= 100:  # ثلاثة آلاف
-                values.add(prev * v)
-        prev = v
-    return values
-
-
-_TENS = set(map(float, _AR_TENS.values()))
-
-
-def english_word_values(text: str) -> set[float]:
-    """Values of English number words: 'seventy-five', 'two hundred', 'a thousand'."""
-    values: set[float] = set()
-    prev: float | None = None
-    for word in _EN_LETTERS_RE.findall(text.lower()):
-        v = _EN_WORDS.get(word)
-        if v is None:
-            if word != "and":
-                prev = None
-            continue
-        if word not in ("a", "an"):
-            values.add(v)
-        if prev is not None:
-            values.add(prev * v if v >= 100 else prev + v if prev >= 20 and v < 10 else v)
-        prev = v
-    for m in _ORDINAL_RE.finditer(text):
-        values.add(float(m.group(1)))
-    values.update(_ROMAN[m] for m in _ROMAN_RE.findall(text))
-    return values
-
-
-_ROMAN = {r: float(i) for i, r in enumerate(
-    "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split(), 1)}
-_ROMAN_RE = re.compile(r"\b(" + "|".join(sorted(_ROMAN, key=len, reverse=True)) + r")\b")
-
-
-_ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th)\b")
-
-
-# a fraction word also stands for its minutes (ربع ساعة = 15 minutes, half an hour = 30)
-_MINUTES = {0.5: 30.0, 0.25: 15.0, round(1 / 3, 6): 20.0}
+# a fraction word also stands for its minutes (ربع ساعة = 15 minutes, half an hour = 30) and
+# its percentage (النصف = 50 percent)
+_MINUTES = {0.5: 30.0, 0.25: 15.0, round(1 / 3, 6): 20.0, round(2 / 3, 6): 40.0}
 
 
 def matchable(values: set[float]) -> set[float]:
     """``values`` plus the equivalents a translation may legitimately use: 12-hour clock
-    hours for 24-hour ones (17 ↔ 5) and minutes for fractions of an hour."""
+    hours for 24-hour ones (17 ↔ 5), minutes and percentages for fractions."""
     out = {round(v, 6) for v in values}
-    out |= {_MINUTES[v] for v in out if v in _MINUTES}
+    fractions = [v for v in out if 0 < v < 1]
+    out |= {_MINUTES[v] for v in fractions if v in _MINUTES}
+    out |= {float(round(v * 100)) for v in fractions}
     out |= {v - 12 for v in out if 13 <= v <= 23 and v == int(v)}
     out |= {v + 12 for v in out if 1 <= v <= 11 and v == int(v)}
     return out
@@ -250,6 +173,25 @@ def _missing(nums: list[Number], values: set[float]) -> list[Number]:
 
 def _all_values(nums: list[Number]) -> set[float]:
     return {v for n in nums for v in (n.alts or (n.value,))}
+
+
+def _expressions(nums: list[Number]) -> list[Number]:
+    """One number per expression (a time's hour and minutes are one), in text order."""
+    return sorted({(n.start, n.end): n for n in nums}.values(), key=lambda n: n.start)
+
+
+def _times(nums: list[Number], like: list[Number] | None = None) -> list[Number]:
+    """The clock times among ``nums`` (those with the hour of a time of ``like``, if any)."""
+    times = [n for n in nums if ":" in n.form or "،" in n.form.strip("، ")]
+    if like:
+        hours = {_hour(n) for n in _times(like)}
+        times = [n for n in times if _hour(n) in hours] or times
+    return times
+
+
+def _hour(n: Number) -> int:
+    m = TIME_RE.search(fold_digits(n.form))
+    return int(m.group(1)) % 12 if m else -1
 
 
 @register
@@ -308,11 +250,19 @@ class NumberMismatch(SegmentCheck):
             added = _missing(added, src_values | self._source_words(src))
         if not lost and not added:
             return
-        parts = []
-        if lost:
-            parts.append("missing in the translation: " + ", ".join(n.form for n in lost))
-        if added:
-            parts.append("not in the source: " + ", ".join(n.form for n in added))
+        lost, added = _expressions(lost), _expressions(added)
+        if _times(added) and not _times(lost):  # show the clock time it replaces
+            lost = _expressions(lost + _times(src_nums, added))
+        elif _times(lost) and not _times(added):
+            added = _expressions(added + _times(tgt_nums, lost))
+        src_side = ", ".join(n.form for n in lost)
+        tgt_side = ", ".join(n.form for n in added)
+        if lost and added:
+            message = f"{src_side} → {tgt_side}"
+        elif lost:
+            message = f"missing in the translation: {src_side}"
+        else:
+            message = f"not in the source: {tgt_side}"
         spans = [SpanRef(seg_id, "src", n.start, n.end) for n in lost]
         spans += [SpanRef(seg_id, "tgt", n.start, n.end, system) for n in added]
-        yield self.flag(seg_id, system, [n.form for n in lost + added], "; ".join(parts), spans)
+        yield self.flag(seg_id, system, [n.form for n in lost + added], message, spans)
