@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from mtreview.errors import UserError
 
     if args.from_format:
-        from mtreview.core.importers import import_project
+        from mtreview.export.importers import import_project
 
         if len(args.from_format) > 2 or (len(args.from_format) == 2 and args.source):
             raise UserError("use --from FORMAT FILE (or --from FORMAT --source FILE)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from mtreview.core.sentences import split_article
+from mtreview.arabic.sentences import split_article
 from mtreview.core.types import Document, Reference, Segment, Translation
 from mtreview.errors import UserError
 

@@ -50,7 +50,7 @@ def test_sample_article_hashimi_is_flagged(sample):
 
 
 def _sentences():
-    from mtreview.core.sentences import split_article
+    from mtreview.arabic.sentences import split_article
 
     return [s.text for s in split_article(paths.SAMPLE_SOURCE.read_text("utf-8"))]
 

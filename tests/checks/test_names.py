@@ -8,7 +8,7 @@ from mtreview.arabic.names import (
     NameFinder, align, arabic_keys, english_names, group_stems, latin_key, rendering_key,
 )
 from mtreview.arabic.normalize import analyse
-from mtreview.core.sentences import split_article
+from mtreview.arabic.sentences import split_article
 from mtreview.paths import SAMPLE_REFERENCE, SAMPLE_SOURCE
 
 

@@ -57,7 +57,7 @@ def test_card_points_at_the_model_directory():
 SCRIPT = textwrap.dedent("""
     import json, sys, torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-    from mtreview.core.sentences import split_article
+    from mtreview.arabic.sentences import split_article
     from mtreview.translate.train import translate_lines
     torch.set_flush_denormal(True)
     model_dir, source = sys.argv[1], sys.argv[2]

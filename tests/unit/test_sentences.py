@@ -1,4 +1,4 @@
-from mtreview.core.sentences import split_article, split_paragraph
+from mtreview.arabic.sentences import split_article, split_paragraph
 from mtreview import paths
 
 
