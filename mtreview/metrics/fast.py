@@ -10,8 +10,8 @@ reference count)`` summed per (system, segment). When even that does not fit, on
 order with exact re-ranking of the codes (:func:`_matches`).
 
 Covered: BLEU and chrF with sacrebleu's default settings against ONE reference per segment
-(the tokenizers are sacrebleu's own). Anything else returns None and the caller falls back
-to sacrebleu. ``tests/report/test_fast_stats.py`` checks equality with sacrebleu's own
+(:func:`covers`; the tokenizers are sacrebleu's own). Anything else returns None and the
+caller falls back to sacrebleu. Used by the registry's ``batch_stats`` hooks. ``tests/report/test_fast_stats.py`` checks equality with sacrebleu's own
 statistics on FLORES and MADAR, and the batch 13a tokenizer against sacrebleu's on all the
 shared English and on random strings.
 """
@@ -365,13 +365,6 @@ def bleu_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
     return out
 
 
-FAST = {"bleu": bleu_stats, "chrf": chrf_stats}
-
-
-def fast_stats(name: str, metric: Any, hyps: Sequence[Sequence[str]],
-               refs: Sequence[Sequence[str | None]]) -> list[np.ndarray] | None:
-    """Statistics of several systems against reference streams, or None (use sacrebleu)."""
-    fn = FAST.get(name)
-    if fn is None or len(refs) != 1 or any(r is None for r in refs[0]):
-        return None
-    return fn(metric, hyps, list(refs[0]))
+def covers(refs: Sequence[Sequence[str | None]]) -> bool:
+    """Whether the vectorised paths cover these reference streams (one, complete)."""
+    return len(refs) == 1 and all(r is not None for r in refs[0])

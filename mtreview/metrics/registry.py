@@ -1,13 +1,33 @@
-"""METRICS registry: one small class per sacrebleu metric.
+"""METRICS registry: one small class per metric; each declares what it needs.
 
-Each class knows how to build the sacrebleu metric object (corpus and sentence level), the
-exact corpus score from summed sufficient statistics (through sacrebleu's own code, so a
-report matches ``sacrebleu`` to the last digit), and a vectorised score for many rows of
-summed statistics at once (used by the bootstrap and randomisation tests).
+Declarations (class attributes, read by ``metrics.stats``, ``metrics.significance`` and the
+report; no module outside this one tests a metric's name):
 
-The vectorised functions are dtype-faithful to sacrebleu: given float32 sums they perform
-the same float32 operations that sacrebleu's per-resample Python loop performs on float32
-numpy scalars (NumPy 2 promotion rules), so the same seed gives the same numbers.
+* ``kind``: ``SUFFICIENT`` — per-segment sufficient statistics (sacrebleu's: n-gram
+  counts, edit counts) whose column sums give the corpus score; or ``SEGMENT`` — one score
+  per segment and a corpus score that is their mean (neural metrics: COMET, CometKiwi,
+  MetricX). Both are stored and resampled the same way: a ``SEGMENT`` metric's statistics
+  are two columns ``[score, 1]``, so the mean is a ratio of column sums and the bootstrap
+  and approximate randomisation work on it unchanged (in float64).
+* ``needs_references`` / ``needs_source``: what :meth:`Metric.compute` is given.
+* ``significance``: paired bootstrap and approximate randomisation apply.
+* ``higher_is_better``; ``score_range`` (the report's histogram axis).
+* ``integer_stats``: statistics are integer counts (exact in float32 below 2**24);
+  ``sums_dtype``: the dtype of resampled sums (float32 reproduces sacrebleu bit for bit).
+
+Hooks: :meth:`Metric.compute` (statistics of hypotheses against reference streams),
+:meth:`Metric.batch_stats` (several systems at once, or None), :meth:`Metric.corpus_score`
+(exact, from summed statistics), :meth:`Metric.scores` (vectorised, many rows of sums).
+
+Adding a segment-score metric: subclass :class:`SegmentMetric`, set ``name``, ``label``,
+``needs_references``/``needs_source``, implement :meth:`SegmentMetric.segment_scores` and
+:meth:`Metric.signature` (model name and version: the cache key), add an instance to
+``METRICS``. Statistics are cached per system and text hash by ``metrics.stats`` like any
+other metric.
+
+The vectorised sacrebleu scores are dtype-faithful: given float32 sums they perform the
+same float32 operations that sacrebleu's per-resample Python loop performs on float32 numpy
+scalars (NumPy 2 promotion rules), so the same seed gives the same numbers.
 """
 
 from __future__ import annotations
@@ -16,14 +36,37 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from mtreview.metrics import fast
+
+SUFFICIENT = "sufficient"  # summed sufficient statistics (sacrebleu)
+SEGMENT = "segment"  # per-segment scores; corpus score = their mean
+
 
 class Metric:
     """Base class: subclasses set ``name``, ``higher_is_better`` and implement the hooks."""
 
     name = ""
     label = ""
+    kind = SUFFICIENT
     higher_is_better = True
+    needs_references = True
+    needs_source = False
+    significance = True
+    score_range = (0.0, 100.0)
     integer_stats = True  # statistics are integer counts (exact in float32/float64)
+    sums_dtype: Any = np.float32
+    parallel_stats = False  # compute() is slow enough to spread over processes
+
+    def compute(self, hyps: list[str], refs: list[list[str | None]],
+                sources: list[str] | None = None) -> np.ndarray:
+        """Statistics (one row per hypothesis) against reference streams ``refs``."""
+        rows = self.make()._extract_corpus_statistics(hyps, refs)
+        return np.array(rows, dtype=np.float64).reshape(len(hyps), -1)
+
+    def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
+                    ) -> list[np.ndarray] | None:
+        """Statistics of several systems at once (a faster exact path), or None."""
+        return None
 
     def make(self, sentence: bool = False) -> Any:
         """A fresh sacrebleu metric object (CLI defaults; sentence-level variant if asked)."""
@@ -63,6 +106,10 @@ class Bleu(Metric):
     def make(self, sentence: bool = False) -> Any:
         from sacrebleu.metrics import BLEU
         return BLEU(effective_order=sentence)
+
+    def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
+                    ) -> list[np.ndarray] | None:
+        return fast.bleu_stats(self.make(), hyps, refs[0]) if fast.covers(refs) else None
 
     def sentence_scores(self, stats: np.ndarray) -> np.ndarray:
         return self._scores(np.asarray(stats, dtype=np.float64), self.make(sentence=True))
@@ -122,6 +169,10 @@ class Chrf(Metric):
         from sacrebleu.metrics import CHRF
         return CHRF()
 
+    def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
+                    ) -> list[np.ndarray] | None:
+        return fast.chrf_stats(self.make(), hyps, refs[0]) if fast.covers(refs) else None
+
     def scores(self, sums: np.ndarray) -> np.ndarray:
         m = self.make()
         eps = 1e-16
@@ -158,6 +209,8 @@ class Ter(Metric):
     name = "ter"
     label = "TER"
     higher_is_better = False
+    score_range = (0.0, 150.0)
+    parallel_stats = True
     integer_stats = False  # the average reference length can be fractional
 
     def make(self, sentence: bool = False) -> Any:
@@ -171,6 +224,40 @@ class Ter(Metric):
             s = np.where(ref > 0, edits / np.where(ref > 0, ref, 1),
                          np.where(edits > 0, dt.type(1.0), dt.type(0.0)))
         return 100 * s
+
+
+class SegmentMetric(Metric):
+    """A metric scored segment by segment (no sufficient statistics): the corpus score is
+    the mean of the segment scores. Statistics are ``[score, 1]`` per segment, so sums
+    of resampled rows give resampled means (see the module docstring)."""
+
+    kind = SEGMENT
+    integer_stats = False
+    sums_dtype = np.float64
+
+    def segment_scores(self, hyps: list[str], refs: list[list[str | None]] | None,
+                       sources: list[str] | None) -> np.ndarray:
+        """One score per hypothesis (``refs``/``sources`` as the class declares)."""
+        raise NotImplementedError
+
+    def compute(self, hyps: list[str], refs: list[list[str | None]],
+                sources: list[str] | None = None) -> np.ndarray:
+        scores = np.asarray(self.segment_scores(hyps, refs, sources), dtype=np.float64)
+        return np.column_stack([scores, np.ones(len(scores))])
+
+    def corpus_score(self, total: Sequence[float]) -> float:
+        return float(total[0] / total[1]) if total[1] else 0.0
+
+    def sentence_scores(self, stats: np.ndarray) -> np.ndarray:
+        return np.asarray(stats, dtype=np.float64)[:, 0].copy()
+
+    def sentence_scores_reference(self, stats: np.ndarray) -> np.ndarray:
+        return self.sentence_scores(stats)
+
+    def scores(self, sums: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(sums[:, 1] > 0, sums[:, 0] / np.where(sums[:, 1] > 0, sums[:, 1], 1),
+                            0.0)
 
 
 METRICS: dict[str, Metric] = {m.name: m for m in (Bleu(), Chrf(), Ter())}

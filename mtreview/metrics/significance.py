@@ -1,17 +1,27 @@
-"""Paired significance tests from per-segment sufficient statistics, vectorised with numpy.
+"""Paired significance tests from per-segment statistics, in bounded memory.
 
 Both tests reproduce sacrebleu's (``--paired-bs`` / ``--paired-ar``, sacrebleu 2.x) exactly:
 
 * **Paired bootstrap**: ``numpy.random.default_rng(seed).choice(N, size=(B, N))`` gives the
   resample indices, the same for every system; each system's resampled corpus statistics are
-  one matrix product ``counts @ stats`` (``counts[b, i]`` = how often segment ``i`` is drawn in
+  a matrix product ``counts @ stats`` (``counts[b, i]`` = how often segment ``i`` is drawn in
   resample ``b``) instead of B fancy-indexed sums. Like sacrebleu, the sums and the scores
-  are float32 (NumPy 2 promotion), the 95% CI is half the distance between the sorted
-  resamples ``B//40`` and ``B - B//40 - 1`` and the mean is the resample mean; the p-value is
-  ``(#{|Δ_b| - mean|Δ| > |Δ|} + 1) / (B + 1)``.
+  are float32 for sacrebleu's metrics (``Metric.sums_dtype``), the 95% CI is half the
+  distance between the sorted resamples ``B//40`` and ``B - B//40 - 1`` and the mean is the
+  resample mean; the p-value is ``(#{|Δ_b| - mean|Δ| > |Δ|} + 1) / (B + 1)``.
 * **Approximate randomisation**: ``default_rng(seed).integers(2, size=(T, N), dtype=bool)``
-  swaps segments between the two systems; both pseudo-systems come from one matrix
-  product; ``p = (#{|a_t - b_t| > |Δ|} + 1) / (T + 1)``.
+  swaps segments between each system and the baseline: with ``D = base - sys``, the two
+  pseudo-systems are ``sys + sel @ D`` and ``base - sel @ D``;
+  ``p = (#{|a_t - b_t| > |Δ|} + 1) / (T + 1)``.
+
+Memory stays bounded: the random draws are made and used in chunks of about
+``CHUNK_CELLS`` cells (the generator's stream is the same as one large draw: bootstrap
+chunks are whole resamples, randomisation chunks a multiple of 32 trials, as numpy's
+boolean generator buffers 32 bits). Each chunk takes ONE product over the columns of every
+system and metric together (all-zero columns of ``D`` left out). Integer statistics are
+multiplied in float32 when every partial sum stays below 2**24 (then exact), otherwise in
+float64. Only the resampled scores (B per system and metric) and the randomisation
+counts are kept.
 
 Clusters (as WMT): systems sorted best first; a boundary is drawn between positions k and
 k+1 when every system above it is significantly better (paired bootstrap, p < alpha) than
@@ -68,19 +78,40 @@ def one_blas_thread() -> Iterator[None]:
         setter(previous)
 
 
-def bootstrap_counts(n: int, samples: int, seed: int | None) -> np.ndarray:
-    """(samples, n) matrix: how often each segment is drawn in each resample (float32)."""
+CHUNK_CELLS = 1 << 22  # random draws per chunk (resamples or trials × segments)
+
+
+def bootstrap_chunks(n: int, samples: int, seed: int | None,
+                     cells: int = CHUNK_CELLS) -> Iterator[np.ndarray]:
+    """(rows, n) float32 chunks, together (samples, n): how often each segment is drawn in
+    each resample (the same draws as one ``choice(n, size=(samples, n))``)."""
     rng = np.random.default_rng(seed)
-    idx = rng.choice(n, size=(samples, n), replace=True)
-    flat = (idx + (np.arange(samples) * n)[:, None]).ravel()
-    counts = np.bincount(flat, minlength=samples * n).reshape(samples, n)
-    # float32 holds these small counts exactly; the products are made exact below
-    return counts.astype(np.float32)
+    rows = max(1, cells // max(n, 1))
+    for start in range(0, samples, rows):
+        r = min(rows, samples - start)
+        idx = rng.choice(n, size=(r, n), replace=True)
+        idx += (np.arange(r) * n)[:, None]
+        counts = np.bincount(idx.ravel(), minlength=r * n).reshape(r, n)
+        yield counts.astype(np.float32)  # exact: counts are small integers
+
+
+def bootstrap_counts(n: int, samples: int, seed: int | None) -> np.ndarray:
+    """All of :func:`bootstrap_chunks` as one (samples, n) matrix (small inputs, tests)."""
+    return np.concatenate(list(bootstrap_chunks(n, samples, seed)) or
+                          [np.zeros((0, n), dtype=np.float32)])
+
+
+def ar_chunks(n: int, trials: int, seed: int | None,
+              cells: int = CHUNK_CELLS) -> Iterator[np.ndarray]:
+    """(rows, n) boolean chunks, together the same as ``integers(2, size=(trials, n))``."""
+    rng = np.random.default_rng(seed)
+    rows = max(32, (cells // max(n, 1)) // 32 * 32)  # keeps the 32-bit buffer aligned
+    for start in range(0, trials, rows):
+        yield rng.integers(2, size=(min(rows, trials - start), n), dtype=bool)
 
 
 def ar_selection(n: int, trials: int, seed: int | None) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return rng.integers(2, size=(trials, n), dtype=bool)
+    return np.random.default_rng(seed).integers(2, size=(trials, n), dtype=bool)
 
 
 def estimate_ci(scores: np.ndarray) -> tuple[float, float]:
@@ -94,22 +125,65 @@ def _p_value(stats: np.ndarray, real: float) -> float:
     return (int(np.sum(stats > real)) + 1) / (len(stats) + 1)
 
 
+class _Columns:
+    """Statistics of several (metric, system) pairs side by side: ONE product per chunk.
+
+    ``parts``: key → (metric, (n, d) statistics). ``product(x)`` gives ``x @ wide`` split
+    back per key, float32 where exact (integer statistics, partial sums below 2**24)."""
+
+    def __init__(self, parts: dict[Any, tuple[Metric, np.ndarray]]):
+        self.keys = list(parts)
+        self.metric = {k: m for k, (m, _) in parts.items()}
+        self.width = {k: a.shape[1] for k, (_, a) in parts.items()}
+        self.groups: list[tuple[list[Any], np.ndarray, float, np.ndarray]] = []
+        exact = [k for k in self.keys if parts[k][0].integer_stats]
+        for keys, integer in ((exact, True), ([k for k in self.keys if k not in exact], False)):
+            if not keys:
+                continue
+            wide = np.concatenate([parts[k][1] for k in keys], axis=1)
+            used = np.flatnonzero(np.any(wide != 0, axis=0))  # zero columns: zero sums
+            bound = float(np.abs(wide).sum(0).max(initial=0)) if integer else np.inf
+            self.groups.append((keys, wide[:, used], bound, used))
+        self.wide32 = [w.astype(np.float32) if b < 2 ** 24 else None
+                       for _, w, b, _ in self.groups]
+
+    def product(self, x: np.ndarray) -> dict[Any, np.ndarray]:
+        """``x @ stats`` of every key (float64 arrays, exact for integer statistics)."""
+        out: dict[Any, np.ndarray] = {}
+        xmax = float(x.max(initial=0))
+        for (keys, wide, bound, used), w32 in zip(self.groups, self.wide32):
+            full = np.zeros((len(x), sum(self.width[k] for k in keys)))
+            with one_blas_thread():
+                if w32 is not None and bound * xmax < 2 ** 24:
+                    full[:, used] = x.astype(np.float32, copy=False) @ w32
+                else:
+                    full[:, used] = x.astype(np.float64, copy=False) @ wide
+            start = 0
+            for k in keys:
+                out[k] = full[:, start:start + self.width[k]]
+                start += self.width[k]
+        return out
+
+
+def bootstrap_scores(parts: dict[Any, tuple[Metric, np.ndarray]], samples: int,
+                     seed: int | None) -> dict[Any, np.ndarray]:
+    """Resampled scores of every (metric, system) key: ``samples`` per key."""
+    n = len(next(iter(parts.values()))[1])
+    cols = _Columns(parts)
+    chunks: dict[Any, list[np.ndarray]] = {k: [] for k in parts}
+    for counts in bootstrap_chunks(n, samples, seed):
+        sums = cols.product(counts)
+        for k, (metric, _) in parts.items():  # scores keep their dtype (sacrebleu's mean)
+            chunks[k].append(metric.scores(sums[k].astype(metric.sums_dtype)))
+    return {k: np.concatenate(v) for k, v in chunks.items()}
+
+
 def all_bootstrap_scores(metric: Metric, stats: dict[str, np.ndarray], counts: np.ndarray
                          ) -> dict[str, np.ndarray]:
-    """Resample scores of every system from one matrix product over all their statistics.
-
-    Integer statistics are multiplied in float32 when every partial sum stays below 2**24
-    (then exact), otherwise in float64; the sums are float32 either way, as in sacrebleu.
-    """
-    names = list(stats)
-    wide = np.concatenate([stats[s] for s in names], axis=1)
-    exact32 = metric.integer_stats and float(np.abs(wide).sum(0).max(initial=0)) * \
-        float(counts.max(initial=0)) < 2 ** 24
-    dtype = np.float32 if exact32 else np.float64
-    with one_blas_thread():
-        sums = (counts.astype(dtype, copy=False) @ wide.astype(dtype)).astype(np.float32)
-    d = stats[names[0]].shape[1]
-    return {s: metric.scores(sums[:, i * d:(i + 1) * d]) for i, s in enumerate(names)}
+    """Resample scores of every system from given counts (one metric; small inputs)."""
+    cols = _Columns({s: (metric, a) for s, a in stats.items()})
+    sums = cols.product(counts)
+    return {s: metric.scores(sums[s].astype(metric.sums_dtype)) for s in stats}
 
 
 def bootstrap_p(scores_sys: np.ndarray, scores_base: np.ndarray, real_diff: float) -> float:
@@ -117,17 +191,27 @@ def bootstrap_p(scores_sys: np.ndarray, scores_base: np.ndarray, real_diff: floa
     return _p_value(diffs - diffs.mean(), float(real_diff))
 
 
-def ar_p(metric: Metric, sys_stats: np.ndarray, base_stats: np.ndarray, sel: np.ndarray,
-         real_diff: float) -> float:
+def ar_pvalues(pairs: dict[Any, tuple[Metric, np.ndarray, np.ndarray, float]], trials: int,
+               seed: int | None) -> dict[Any, float]:
+    """Approximate randomisation p-values: key → (metric, system stats, baseline stats,
+    real |Δ|), all keys from the same trials in one pass."""
+    n = len(next(iter(pairs.values()))[1])
+    cols = _Columns({k: (m, b - s) for k, (m, s, b, _) in pairs.items()})
+    above = dict.fromkeys(pairs, 0)
+    for sel in ar_chunks(n, trials, seed):
+        d = cols.product(sel)
+        for k, (metric, s, b, real) in pairs.items():
+            a, c = s.sum(0) + d[k], b.sum(0) - d[k]  # pos @ base + neg @ sys, and back
+            if metric.integer_stats:
+                a, c = np.rint(a), np.rint(c)
+            above[k] += int(np.sum(np.abs(metric.scores(a) - metric.scores(c)) > real))
+    return {k: (above[k] + 1) / (trials + 1) for k in pairs}
+
+
+def ar_p(metric: Metric, sys_stats: np.ndarray, base_stats: np.ndarray, trials: int,
+         seed: int | None, real_diff: float) -> float:
     """Approximate randomisation p-value of one system against the baseline."""
-    with one_blas_thread():
-        d = sel.astype(np.float64) @ (base_stats - sys_stats)
-    a = sys_stats.sum(0) + d  # pos @ base + neg @ sys
-    b = base_stats.sum(0) - d  # neg @ base + pos @ sys
-    if metric.integer_stats:
-        a, b = np.rint(a), np.rint(b)
-    diffs = np.abs(metric.scores(a) - metric.scores(b))
-    return _p_value(diffs, float(real_diff))
+    return ar_pvalues({0: (metric, sys_stats, base_stats, real_diff)}, trials, seed)[0]
 
 
 @dataclass(frozen=True)
@@ -166,43 +250,58 @@ def clusters(order: list[str], p: dict[str, dict[str, float]], alpha: float = 0.
     return out
 
 
+def run_all(metrics: dict[str, Metric], stats: dict[str, dict[str, np.ndarray]],
+            scores: dict[str, dict[str, float]], baseline: str, bootstrap: int = 1000,
+            ar: int = 0, seed: int | None = DEFAULT_SEED, alpha: float = 0.05
+            ) -> dict[str, MetricTests]:
+    """Bootstrap CIs, p-values against ``baseline`` (bootstrap and AR), pairwise p and
+    clusters of every metric, all metrics and systems resampled in one pass.
+
+    ``stats``: metric → system → (N, d) per-segment statistics (same segments, same order);
+    ``scores``: metric → system → exact corpus score. Metrics that do not declare
+    ``significance`` get their scores only.
+    """
+    tested = [m for m in metrics if metrics[m].significance]
+    n = len(next(iter(stats[tested[0]].values()))) if tested else 0
+    boot: dict[tuple[str, str], np.ndarray] = {}
+    if bootstrap > 0 and n > 0:
+        boot = bootstrap_scores({(m, s): (metrics[m], a) for m in tested
+                                 for s, a in stats[m].items()}, bootstrap, seed)
+    p_ar: dict[tuple[str, str], float] = {}
+    if ar > 0 and n > 0:
+        pairs = {(m, s): (metrics[m], a, stats[m][baseline],
+                          float(abs(scores[m][baseline] - scores[m][s])))
+                 for m in tested for s, a in stats[m].items() if s != baseline}
+        if pairs:
+            p_ar = ar_pvalues(pairs, ar, seed)
+    out = {}
+    for m, metric in metrics.items():
+        names = list(stats[m])
+        results: dict[str, SystemTest] = {}
+        for s in names:
+            mean = ci = p_bs = None
+            if (m, s) in boot:
+                mean, ci = estimate_ci(boot[m, s])
+                if s != baseline:
+                    p_bs = bootstrap_p(boot[m, s], boot[m, baseline],
+                                       abs(scores[m][baseline] - scores[m][s]))
+            results[s] = SystemTest(scores[m][s], mean, ci, p_bs, p_ar.get((m, s)))
+        pairwise: dict[str, dict[str, float]] = {}
+        groups: list[list[str]] = []
+        if boot and m in tested:
+            for a in names:
+                pairwise[a] = {b: (1.0 if a == b else bootstrap_p(
+                    boot[m, a], boot[m, b], abs(scores[m][a] - scores[m][b]))) for b in names}
+            sign = 1 if metric.higher_is_better else -1
+            order = sorted(names, key=lambda s: -sign * scores[m][s])
+            groups = clusters(order, pairwise, alpha)
+        out[m] = MetricTests(m, baseline, results, pairwise, groups)
+    return out
+
+
 def run_tests(metric: Metric, stats: dict[str, np.ndarray], scores: dict[str, float],
               baseline: str, bootstrap: int = 1000, ar: int = 0,
-              seed: int | None = DEFAULT_SEED, alpha: float = 0.05,
-              counts: np.ndarray | None = None) -> MetricTests:
-    """Bootstrap CIs, p-values against ``baseline`` (bootstrap and AR), pairwise p, clusters.
-
-    ``stats``: system → (N, d) per-segment statistics (same segments, same order);
-    ``scores``: system → exact corpus score; ``counts``: precomputed
-    :func:`bootstrap_counts` (the same for every metric of one report).
-    """
-    names = list(stats)
-    n = len(next(iter(stats.values())))
-    boot: dict[str, np.ndarray] = {}
-    if bootstrap > 0 and n > 0:
-        if counts is None:
-            counts = bootstrap_counts(n, bootstrap, seed)
-        boot = all_bootstrap_scores(metric, stats, counts)
-    sel = ar_selection(n, ar, seed) if ar > 0 and n > 0 else None
-    results: dict[str, SystemTest] = {}
-    for s in names:
-        mean = ci = p_bs = p_ar = None
-        if boot:
-            mean, ci = estimate_ci(boot[s])
-        if s != baseline:
-            diff = abs(scores[baseline] - scores[s])
-            if boot:
-                p_bs = bootstrap_p(boot[s], boot[baseline], diff)
-            if sel is not None:
-                p_ar = ar_p(metric, stats[s], stats[baseline], sel, diff)
-        results[s] = SystemTest(scores[s], mean, ci, p_bs, p_ar)
-    pairwise: dict[str, dict[str, float]] = {}
-    groups: list[list[str]] = []
-    if boot:
-        for a in names:
-            pairwise[a] = {b: (1.0 if a == b else bootstrap_p(
-                boot[a], boot[b], abs(scores[a] - scores[b]))) for b in names}
-        sign = 1 if metric.higher_is_better else -1
-        order = sorted(names, key=lambda s: -sign * scores[s])
-        groups = clusters(order, pairwise, alpha)
-    return MetricTests(metric.name, baseline, results, pairwise, groups)
+              seed: int | None = DEFAULT_SEED, alpha: float = 0.05) -> MetricTests:
+    """:func:`run_all` for one metric."""
+    return run_all({metric.name: metric}, {metric.name: stats}, {metric.name: scores},
+                   baseline, bootstrap, ar, seed, alpha)[metric.name]

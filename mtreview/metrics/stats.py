@@ -9,9 +9,9 @@ Each system has one block per metric and reference set (:class:`Block`): a row o
 statistics per segment with the hash of its hypothesis, under a digest of the last request
 (segment ids and hypotheses), so a warm report reads one value per system and metric.
 
-TER is the slow metric (≈2 ms a segment in sacrebleu): it is computed only when asked for,
-cached like the others, and missing segments are spread over worker processes when there
-are many of them and more than one CPU.
+What a metric needs is declared in ``metrics.registry``; nothing here tests a name. A
+metric declaring ``parallel_stats`` has its missing segments spread over worker processes
+when there are many of them and more than one CPU.
 """
 
 from __future__ import annotations
@@ -56,25 +56,20 @@ class RefSet:
         return [[stream[i] for i in positions] for stream in self.streams]
 
 
-def _compute(metric: Metric, hyps: list[str], refs: list[list[str | None]]) -> np.ndarray:
-    m = metric.make()
-    rows = m._extract_corpus_statistics(hyps, refs)
-    return np.array(rows, dtype=np.float64).reshape(len(hyps), -1)
-
-
 def _compute_job(args: tuple[str, list[str], list[list[str | None]]]) -> np.ndarray:
     from mtreview.metrics.registry import METRICS
     name, hyps, refs = args
-    return _compute(METRICS[name], hyps, refs)
+    return METRICS[name].compute(hyps, refs)
 
 
 def compute_stats(metric: Metric, hyps: list[str], refs: list[list[str | None]],
-                  jobs: int | None = None) -> np.ndarray:
-    """Sufficient statistics of ``hyps`` (rows) against reference streams ``refs``."""
+                  jobs: int | None = None, sources: list[str] | None = None) -> np.ndarray:
+    """Sufficient statistics of ``hyps`` (rows) against reference streams ``refs``; spread
+    over worker processes for a metric that declares ``parallel_stats``."""
     n = len(hyps)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if n < PARALLEL_MIN_SEGMENTS or jobs <= 1 or metric.name != "ter":
-        return _compute(metric, hyps, refs)
+    if n < PARALLEL_MIN_SEGMENTS or jobs <= 1 or not metric.parallel_stats or sources:
+        return metric.compute(hyps, refs, sources)
     import multiprocessing as mp
     chunks = np.array_split(np.arange(n), jobs)
     tasks = [(metric.name, [hyps[i] for i in c], [[r[i] for i in c] for r in refs])
@@ -162,8 +157,6 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
     through sacrebleu. New blocks are written in one transaction. ``hashes``: each
     system's :func:`hyp_hashes`, when the caller has them.
     """
-    from mtreview.metrics.fast import fast_stats
-
     n_seg = len(refset.seg_ids)
     if not n_seg:
         return {s: np.zeros((0, 0)) for s in hyps}, 0
@@ -184,8 +177,7 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
     fresh: dict[str, np.ndarray] = {}
     whole = [s for s, (_, where, _, _) in pending.items() if (where < 0).all()]
     if whole:
-        batch = fast_stats(metric.name, metric.make(), [hyps[s] for s in whole],
-                           [list(r) for r in refset.streams])
+        batch = metric.batch_stats([hyps[s] for s in whole], [list(r) for r in refset.streams])
         if batch is not None:
             fresh.update(zip(whole, batch))
     computed, writes = 0, []

@@ -23,7 +23,7 @@ import numpy as np
 from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
-from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, bootstrap_counts, run_tests
+from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, run_all
 from mtreview.metrics.stats import RefSet, collect_stats, hyp_hashes
 
 DEFAULT_BOOTSTRAP = 1000
@@ -220,12 +220,10 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         raise UserError("no segment has a reference and a translation from every system")
     refset = RefSet.build(references, seg_ids) if seg_ids else None
 
-    tests: dict[str, MetricTests] = {}
     stats_by: dict[str, dict[str, np.ndarray]] = {}
     seg_scores: dict[str, dict[str, list[float]]] = {s: {} for s in sys_names}
-    signatures, sent_sigs = {}, {}
+    signatures, sent_sigs, corpus = {}, {}, {}
     computed = 0
-    counts = None  # bootstrap resample counts: the same for every metric
     scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
     hashes = {s: hyp_hashes(scored[s]) for s in sys_names} if names else {}
     for m in names:
@@ -236,12 +234,10 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)
         for s in sys_names:
             seg_scores[s][m] = metric.sentence_scores(stats_by[m][s]).tolist()
-        corpus = {s: metric.corpus_score(_exact_sum(metric, stats_by[m][s]))
-                  for s in sys_names}
-        if counts is None and bootstrap > 0:
-            counts = bootstrap_counts(len(seg_ids), bootstrap, seed)
-        tests[m] = run_tests(metric, stats_by[m], corpus, base, bootstrap, ar, seed, ALPHA,
-                             counts=counts)
+        corpus[m] = {s: metric.corpus_score(_exact_sum(metric, stats_by[m][s]))
+                     for s in sys_names}
+    tests: dict[str, MetricTests] = run_all(
+        {m: METRICS[m] for m in names}, stats_by, corpus, base, bootstrap, ar, seed, ALPHA)
 
     documents: dict[str, dict[str, dict[str, float]]] = {}
     if names:

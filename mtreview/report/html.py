@@ -151,10 +151,10 @@ def _metric_section(r: Report) -> list[str]:
                "significantly different)</p>")
     out.append("<h3>Segment-level score distributions</h3>")
     for k, m in enumerate(r.metrics):
-        hi = 100.0 if m != "ter" else 150.0
+        lo, hi = METRICS[m].score_range
         out.append('<div class="plots">')
         for s in r.systems:
-            out.append(histogram(f"{METRICS[m].label}: {s}", r.segment_scores[s][m], 0.0, hi,
+            out.append(histogram(f"{METRICS[m].label}: {s}", r.segment_scores[s][m], lo, hi,
                                  HIST_COLOURS[k % len(HIST_COLOURS)]))
         out.append("</div>")
     return out

@@ -9,6 +9,7 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF
 
 from mtreview.metrics import fast
+from mtreview.metrics.registry import METRICS
 from tests.conftest import DATA, need_shared
 from tests.report.conftest import MADAR_SYSTEMS, drop_words
 
@@ -18,7 +19,7 @@ def lines(path):
 
 
 def check(metric, name, systems, ref):
-    ours = fast.fast_stats(name, metric, systems, [ref])
+    ours = (fast.bleu_stats if name == "bleu" else fast.chrf_stats)(metric, systems, ref)
     assert ours is not None and len(ours) == len(systems)
     for hyp, got in zip(systems, ours):
         expect = np.array(metric._extract_corpus_statistics(hyp, [ref]), dtype=np.float64)
@@ -122,6 +123,7 @@ def test_chrf_drops_the_whitespace_str_split_drops():
 
 
 def test_unsupported_settings_fall_back():
-    assert fast.fast_stats("chrf", CHRF(word_order=2), [["a"]], [["a"]]) is None
-    assert fast.fast_stats("bleu", BLEU(), [["a"]], [["a"], ["b"]]) is None  # two refs
-    assert fast.fast_stats("ter", None, [["a"]], [["a"]]) is None
+    assert fast.chrf_stats(CHRF(word_order=2), [["a"]], ["a"]) is None
+    assert METRICS["bleu"].batch_stats([["a"]], [["a"], ["b"]]) is None  # two refs
+    assert METRICS["chrf"].batch_stats([["a", "b"]], [["a", None]]) is None  # a gap
+    assert METRICS["bleu"].batch_stats([["a b"]], [["a b"]]) is not None
