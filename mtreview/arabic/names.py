@@ -12,25 +12,30 @@ A word is taken as a name (precision first) when one of these holds:
 Function words, common words after quoting verbs and demonym adjectives (عراقي، كردي) are
 never names. Once a stem is known as a name, its other occurrences count too.
 
-Variant groups (:func:`group_stems`): unique normalised stems are blocked by their
-:func:`~mtreview.arabic.normalize.skeleton`; inside a block, ``rapidfuzz.process.cdist``
-with the Indel distance finds pairs one insertion apart, and
-:func:`~mtreview.arabic.normalize.is_vowel_variant` plus a list of look-alike names that
-are different names (هشام/هاشم, سلمان/سليمان …) decide. Orthographic variants (أ/ا, ى/ي,
-ة/ه, diacritics) share one normalised stem and need no fuzzy step.
+A bare clitic (و ف ب ل ك) comes off a word only when the word itself does not align with
+the English, the rest does (the shortest cut first: وبراين → و + براين "Bryan", not وب +
+راين), and the rest is attested on its own in the corpus (ووهان stays ووهان). Another
+occurrence of a known stem behind a clitic counts only where the English of its segment
+(if any) has that name (فرادى "singles" is not رادي "Rady").
+
+Variant groups: :mod:`mtreview.arabic.name_groups`; the English side and the alignment of
+mentions with renderings: :mod:`mtreview.arabic.name_align`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
+from mtreview.arabic.name_align import (  # noqa: F401  (re-exported: one import for callers)
+    EN_CAPITAL_RE, _en_word, align, aligned, arabic_keys, english_names, latin_key, probe,
+    rendering_key, romanize,
+)
+from mtreview.arabic.name_groups import DISTINCT, group_stems  # noqa: F401
 from mtreview.arabic.normalize import (
-    ARABIC_CHAR_RE, ARABIC_WORD_CHAR_RE, ARABIC_WORD_RE, Analysis, analyse, is_vowel_variant, normalize, skeleton, split_clitics,
-    strip_diacritics,
+    ARABIC_CHAR_RE, ARABIC_WORD_CHAR_RE, ARABIC_WORD_RE, Analysis, analyse, normalize,
+    split_clitics, strip_diacritics,
 )
 
 # words after which a person's (or a place's) name follows; normalised, without و/ف
@@ -57,7 +62,7 @@ STOPWORDS = frozenset(normalize(w) for w in """
 وزارة الوزارة الدولة دولة الولايات المتحدة الأمم الشعب الناس رجل رجال امرأة نساء أطفال الأطفال
 وكالة الوكالة صحيفة الصحيفة لرويترز للصحفيين للصحافة للتلفزيون للوكالة أمني الأمني امني الامني
 المسلحين المسلحون المقاتلين مقاتلي مقاتلين الجماعة جماعة تنظيم التنظيم الخبراء خبير
-اول اولي ثاني ثانيه ثالث ثالثه رابع خامس اخير اخيره فعلي فعلا شهود سكان مسؤولون ناشطون مراسل مراسلنا نعم شكرا شكراً من فضلك لو إذا اذا ثم أو او أم بل إلا الا سوف يجب يمكن وفق وفقا حسب
+اوسط الاوسط وسط اول اولي ثاني ثانيه ثالث ثالثه رابع خامس اخير اخيره فعلي فعلا شهود سكان مسؤولون ناشطون مراسل مراسلنا نعم شكرا شكراً من فضلك لو إذا اذا ثم أو او أم بل إلا الا سوف يجب يمكن وفق وفقا حسب
 """.split())
 
 # demonym / relational adjectives: capitalised in English but not names
@@ -68,91 +73,6 @@ DEMONYMS = frozenset(normalize(w) for w in """
 هندي باكستاني أفغاني افغاني أوروبي اوروبي أفريقي افريقي آسيوي غربي شرقي شمالي جنوبي دولي وطني
 شيعي سني مسيحي يهودي مسلم إنجليزي انجليزي كندي أسترالي استرالي تركماني أمازيغي
 """.split())
-
-# look-alike names that are different names (normalised, unordered pairs)
-DISTINCT = frozenset(frozenset((normalize(a), normalize(b))) for a, b in (
-    ("هشام", "هاشم"), ("محمد", "محمود"), ("عمر", "عمرو"), ("سعد", "سعيد"), ("سلمان", "سليمان"),
-    ("حامد", "حميد"), ("حمد", "حامد"), ("حسن", "حسين"), ("حسان", "حسين"), ("سعود", "سعد"),
-    ("عثمان", "عثيمان"), ("مسعود", "مسعد"), ("كريم", "كريمة"), ("جميل", "جميلة"), ("نور", "نوري"),
-    ("فاطمة", "فاطيمة"), ("سالم", "سليم"), ("ماجد", "مجيد"), ("راشد", "رشيد"), ("ناصر", "نصير"),
-    ("عادل", "عدلي"), ("زياد", "زيد"), ("علي", "عالي"), ("جمال", "جميل"), ("حمدان", "حمدين"),
-    ("عبيد", "عبد"), ("مروان", "مرواني"), ("خالد", "خليد"), ("سلمى", "سليمى"),
-))
-
-# Arabic letter → Latin consonant class; letters not listed (vowels, ع, hamza) are dropped
-_AR_TO_LATIN = {
-    "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d", "ذ": "d", "ر": "r",
-    "ز": "z", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "d", "غ": "j", "ف": "f",
-    "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "پ": "b", "چ": "s", "گ": "j",
-}
-_EN_DIGRAPHS = (("sh", "s"), ("kh", "k"), ("gh", "j"), ("th", "t"), ("dh", "d"), ("ph", "f"),
-                ("ch", "s"), ("ck", "k"), ("dj", "j"))
-_EN_MAP = str.maketrans({"q": "k", "c": "k", "g": "j", "v": "f", "p": "b", "x": "k"})
-_EN_DROP_RE = re.compile(r"[^bdfhjklmnrstz]")
-_EN_ARTICLE_RE = re.compile(r"^(?:al|el|ul|ad|ar|as|ash|at|az|an)[-‐‑]", re.IGNORECASE)
-_REPEAT_RE = re.compile(r"(.)\1+")
-
-EN_STOP = frozenset("""
-the a an he she it they we i you in on at after before but and or so this that there these those
-what when where why how who which please thank thanks yes no not do does did is are was were be
-can could would will shall should may might must my your our his her their its if for from to
-with as by of some all any each every one two three four five six seven eight nine ten also
-however meanwhile then now today yesterday tomorrow here mr mrs ms dr sir madam let have has had
-""".split())
-
-# a capitalised word (Al-Hashimi, O'Neil); a lower-case "al-" before it is added back by
-# english_names (a pattern that starts with a capital scans fast)
-EN_CAPITAL_RE = re.compile(r"[A-Z][A-Za-z’'\-]*[A-Za-z]")
-_LOWER_ARTICLES = ("al-", "el-", "al‐", "al‑")
-
-
-@lru_cache(maxsize=1 << 18)
-def latin_key(word: str) -> str:
-    """Consonant skeleton of an English (transliterated) word: ``al-Hashimi`` → ``hsm``."""
-    w = _EN_ARTICLE_RE.sub("", word.lower())
-    w = re.sub(r"['’]s$", "", w)
-    for a, b in _EN_DIGRAPHS:
-        w = w.replace(a, b)
-    return _REPEAT_RE.sub(r"\1", _EN_DROP_RE.sub("", w.translate(_EN_MAP)))
-
-
-@lru_cache(maxsize=1 << 18)
-def arabic_keys(stem: str) -> tuple[str, ...]:
-    """Latin consonant skeletons of a normalised Arabic stem (with and without a final ه)."""
-    key = _REPEAT_RE.sub(r"\1", "".join(_AR_TO_LATIN.get(ch, "") for ch in stem.replace(" ", "")))
-    if stem.endswith("ه") and key.endswith("h"):
-        return (key, key[:-1])
-    return (key,)
-
-
-def _en_word(word: str) -> tuple[str, str] | None:
-    """(latin_key, rendering_key) of a capitalised English word, None for a stopword."""
-    if word.lower() in EN_STOP:
-        return None
-    key = latin_key(word)
-    return (key, rendering_key(word)) if len(key) >= 2 else None
-
-
-def english_names(text: str, cache: dict[str, tuple[str, str] | None] | None = None,
-                  keys: set[str] | None = None) -> dict[str, list[tuple[int, int, str]]]:
-    """Capitalised words of an English text by :func:`latin_key`: key → [(start, end, word)]
-    (only the ``keys`` asked for, when given: cheaper, words are placed with ``str.find``)."""
-    cache = {} if cache is None else cache
-    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    pos = 0
-    for word in EN_CAPITAL_RE.findall(text):
-        start = text.find(word, pos)  # words come in order: the next occurrence is this one
-        end = pos = start + len(word)
-        kr = cache.get(word, False)
-        if kr is False:
-            kr = cache[word] = _en_word(word)
-        if kr is None or (keys is not None and kr[0] not in keys):
-            continue
-        if start >= 3 and text[start - 3:start] in _LOWER_ARTICLES:
-            start -= 3
-        out[kr[0]].append((start, end, text[start:end]))
-    return out
-
 
 @dataclass(frozen=True)
 class Mention:
@@ -254,6 +174,11 @@ class NameFinder:
             if texts and not caps:
                 continue  # English without a capitalised word: no name to find here
             found.extend(self._scan(seg_id, text, caps))
+        attested = {info.a.stem for info in self._words.values()}
+        texts = dict(segments)
+        found = [m for m in found if m.article or m.stem in attested
+                 or not _glued(texts[m.seg_id], m.start)]
+        found = _resplit(found)
         known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
         hit = {w for w, info in self._words.items()
@@ -264,8 +189,9 @@ class NameFinder:
                 a = self._words[word].a
                 if a.stem not in known:
                     a = split_clitics(word, known=known.__contains__)
-                    if a.stem not in known:
-                        continue
+                    if a.stem not in known or (english.get(seg_id) and aligned(
+                            a.stem, self._caps(english[seg_id])) is None):
+                        continue  # فرادى "singles" is not فـ + رادي "Rady"
                 for start, end in word_spans(text, word):
                     if (seg_id, start + a.article_start) not in seen:
                         found.append(_mention(seg_id, text, start, end, a, a.stem, False))
@@ -315,14 +241,41 @@ class NameFinder:
             if mention is not None:
                 out.append(mention)
                 last = skip if skip > i else i
-        return out
+        return self._claim(out, caps) if caps else out
+
+    def _claim(self, out: list[Mention], caps: Mapping[str, set[str]]) -> list[Mention]:
+        """Each English word names one stem of the segment, the most alike (ساتورو, not
+        الستار, is "Satoru"); the others are not names here. Records the evidence."""
+        from rapidfuzz.fuzz import ratio
+
+        best: dict[str, tuple[float, str]] = {}
+        words: dict[str, str | None] = {}
+        for m in out:
+            if m.stem not in words:
+                w = words[m.stem] = aligned(m.stem.rsplit(" ", 1)[-1], caps)
+                if w is not None:
+                    score = ratio(romanize(m.stem), w)
+                    if score > best.get(w, (-1.0, ""))[0]:
+                        best[w] = (score, m.stem)
+        kept = []
+        for m in out:
+            w = words[m.stem]
+            if w is None or best[w][1] == m.stem:
+                kept.append(m)
+                if w is not None:
+                    self.evidence[m.stem].add(w)
+        return kept
 
     @staticmethod
     def _clitic_split(word: str, info: "_Word", caps: Mapping[str, set[str]]) -> Analysis:
-        """Split a bare و/ف/ب/ل/ك when the rest aligns with an English name (لرويترز)."""
-        if not caps or not info.alts or not any(aligned(r, caps) for r in info.alts):
+        """Split a bare و/ف/ب/ل/ك when the rest aligns with an English name (لرويترز) and
+        the whole word does not (ووهان "Wuhan" keeps its و): the shortest cut first."""
+        if not caps or not info.alts or aligned(info.a.stem, caps) is not None:
             return info.a
-        return split_clitics(word, known=lambda r: aligned(r, caps) is not None)
+        for rest in info.alts:  # one letter cut, then two
+            if aligned(rest, caps) is not None:
+                return split_clitics(word, known=rest.__eq__)
+        return info.a
 
     def _is_name(self, a: Analysis, prev_trigger: bool, prev_name: bool,
                  caps: Mapping[str, set[str]]) -> bool:
@@ -330,15 +283,34 @@ class NameFinder:
         if not _eligible(stem):
             return False
         if caps:
-            word = aligned(stem, caps)
-            if word is not None:
-                self.evidence[stem].add(word)
-            return word is not None
+            return aligned(stem, caps) is not None
         if prev_trigger and not a.article:
             return True
         return prev_name and a.article and stem.endswith("ي")
 
 
+
+
+def _resplit(found: list[Mention]) -> list[Mention]:
+    """A mention whose stem is a clitic + the stem of another mention found on its own
+    (وترامب, ببريطانيا) is that name: its clitic comes off."""
+    alone = {m.stem for m in found}
+    out = []
+    for m in found:
+        s = m.stem
+        for n in (1, 2):
+            rest = s[n:]
+            if not m.article and len(rest) >= 3 and rest in alone and \
+                    all(ch in "وفبلك" for ch in s[:n]) and " " not in s:
+                m = Mention(m.seg_id, m.start + n, m.end, m.form[n:], rest, False, m.strong)
+                break
+        out.append(m)
+    return out
+
+
+def _glued(text: str, start: int) -> bool:
+    """Is a letter (a clitic cut off) right before ``start``?"""
+    return start > 0 and ARABIC_CHAR_RE.match(text, start - 1) is not None
 
 
 def word_spans(text: str, word: str, start: int = 0) -> Iterable[tuple[int, int]]:
@@ -373,19 +345,6 @@ def _nth_span(text: str, words: list[str], i: int) -> tuple[int, int]:
     raise ValueError(f"token {i} of {text!r} not found")  # word_spans mirrors ARABIC_WORD_RE
 
 
-def aligned(stem: str, caps: Mapping[str, set[str]]) -> str | None:
-    """The capitalised English word ``stem`` matches (same consonant key, similar letters)."""
-    keys = arabic_keys(stem)
-    if len(keys[0]) < 2 or (len(keys[0]) == 2 and len(stem) < 4):
-        return None
-    from rapidfuzz.fuzz import ratio
-
-    need = 65.0 if len(keys[0]) == 2 else 50.0
-    roman = romanize(stem)
-    best = max(((ratio(roman, w), w) for k in keys for w in caps.get(k, ())), default=None)
-    return best[1] if best and best[0] >= need else None
-
-
 def _is_demonym(stem: str) -> bool:
     return stem in DEMONYMS or (stem.endswith("ه") and stem[:-1] in DEMONYMS) or \
         (stem.endswith("ين") and stem[:-2] in DEMONYMS) or (stem.endswith("ون") and stem[:-2] in DEMONYMS)
@@ -397,116 +356,8 @@ def _mention(seg_id: int, text: str, start: int, end: int, a: Analysis, stem: st
     return Mention(seg_id, start + cut, end, text[start + cut:end], stem, a.article, strong)
 
 
-def group_stems(stems: Iterable[str],
-                evidence: Mapping[str, set[str]] | None = None) -> dict[str, str]:
-    """Map each unique stem to a group representative (union of vowel variants).
-
-    ``evidence`` (stem → English words it aligned with) vetoes a merge when both stems have
-    English renderings and none of them look alike (هاربر Harper / هاربور Harbor), and allows
-    one for a 4-letter stem when both align with the same word (بوتن / بوتين: Putin)."""
-    from rapidfuzz.distance import Indel
-    from rapidfuzz.process import cdist
-
-    evidence = evidence or {}
-
-    unique = sorted(set(stems))
-    parent = {s: s for s in unique}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for s in unique:
-        blocks[skeleton(s)].append(s)
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        dist = cdist(members, members, scorer=Indel.distance, score_cutoff=1, dtype="int32")
-        for i, j in zip(*(dist == 1).nonzero()):
-            a, b = members[i], members[j]
-            if i > j or frozenset((a, b)) in DISTINCT:
-                continue
-            ev_a, ev_b = evidence.get(a), evidence.get(b)
-            if (is_vowel_variant(a, b) and not _renderings_differ(ev_a, ev_b)) or \
-                    (is_vowel_variant(a, b, min_len=4) and _renderings_same(ev_a, ev_b)):
-                parent[find(a)] = find(b)
-    return {s: find(s) for s in unique}
-
-
-def _renderings_differ(a: set[str] | None, b: set[str] | None, threshold: float = 75.0) -> bool:
-    if not a or not b:
-        return False
-    from rapidfuzz.fuzz import ratio
-
-    return max(ratio(x, y) for x in a for y in b) < threshold
-
-
-def _renderings_same(a: set[str] | None, b: set[str] | None) -> bool:
-    """Both stems aligned with the same English word: evidence enough to merge a 4-letter
-    stem with its long-vowel variant (بوتن / بوتين, both Putin; not الرومن Romani /
-    الرومان Roman)."""
-    return bool(a and b and not a.isdisjoint(b))
-
-
 def display_form(form: str) -> str:
     """The comparison key of a surface form: diacritics and tatweel removed."""
     return strip_diacritics(form)
 
 
-# -- aligning mentions with their English renderings -----------------------------------
-_ROMAN = str.maketrans({
-    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r",
-    "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh",
-    "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "u", "ي": "i",
-    "ا": "a", "ى": "a", "ة": "a", "ء": "", " ": "",
-})
-_NOT_LETTER_RE = re.compile(r"[^a-z]")
-
-
-@lru_cache(maxsize=1 << 18)
-def romanize(stem: str) -> str:
-    """A crude romanisation of a normalised stem, for ranking candidate renderings."""
-    return stem.translate(_ROMAN)
-
-
-@lru_cache(maxsize=1 << 18)
-def rendering_key(word: str) -> str:
-    """House-style-insensitive key of an English rendering: ``al-Hashimi's`` → ``hashimi``."""
-    w = _EN_ARTICLE_RE.sub("", word.lower())
-    return _NOT_LETTER_RE.sub("", re.sub(r"['’]s$", "", w))
-
-
-@lru_cache(maxsize=1 << 18)
-def probe(stem: str) -> tuple[tuple[str, ...], str]:
-    """(consonant keys, romanisation) of a mention's stem (its last word for a compound)."""
-    last = stem.rsplit(" ", 1)[-1]
-    return arabic_keys(last), romanize(last)
-
-
-def align(mentions: Sequence[Mention], names: Mapping[str, list[tuple[int, int, str]]],
-          min_score: float = 50.0) -> list[tuple[int, int, str] | None]:
-    """Assign each mention of one segment at most one English word of ``names`` (from
-    :func:`english_names` of one translation), best romanisation similarity first; each
-    word serves one mention."""
-    from rapidfuzz.fuzz import ratio
-
-    out: list[tuple[int, int, str] | None] = [None] * len(mentions)
-    if not names:
-        return out
-    cands: list[tuple[float, int, tuple[int, int, str]]] = []
-    for i, m in enumerate(mentions):
-        keys, roman = probe(m.stem)
-        for key in keys:
-            for word in names.get(key, ()):
-                score = ratio(roman, rendering_key(word[2]))
-                if score >= min_score:
-                    cands.append((score, i, word))
-    used: set[int] = set()
-    for score, i, word in sorted(cands, key=lambda c: -c[0]):
-        if out[i] is None and word[0] not in used:
-            out[i] = word
-            used.add(word[0])
-    return out

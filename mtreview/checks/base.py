@@ -107,7 +107,12 @@ class CheckInput:
         from mtreview.arabic.names import group_stems
 
         mentions = self.mentions
-        return group_stems((m.stem for m in mentions), self.cache.get("name_evidence"))
+        context: dict[str, set[str]] = {}  # stem → the name stems right next to it
+        for a, b in zip(mentions, mentions[1:]):
+            if a.seg_id == b.seg_id and 0 <= b.start - a.end <= 2:
+                context.setdefault(a.stem, set()).add(b.stem)
+                context.setdefault(b.stem, set()).add(a.stem)
+        return group_stems((m.stem for m in mentions), self.cache.get("name_evidence"), context)
 
 
 class Check:

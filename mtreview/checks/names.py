@@ -55,8 +55,9 @@ class NameVariant(Check):
     severity = "minor"
     side = "src"
     uses_names = True
-    description = ("one proper name written several ways in the source (article, hamza/alef, "
-                   "ى/ي, ة/ه, a transliteration long vowel)")
+    description = ("one proper name written several ways in the source (a long vowel, a "
+                   "consonant of transliteration ج/غ, ت/ط …, hamza/alef, ى/ي, ة/ه, article); "
+                   "minor within a document, info across documents")
 
     def run(self, data: CheckInput) -> Iterable[Flag]:
         mentions = data.mentions
@@ -72,6 +73,8 @@ class NameVariant(Check):
                 kind = "orthography" if _same_english(data, idx) else None
             if kind is None:
                 continue
+            if kind == "spelling" and not _in_one_document(data, ms):
+                severity, kind = "info", "spelling, across documents"
             listing = ", ".join(f"{v[0].form} ({len(v)}×)" for v in forms.values())
             yield Flag(self.id, severity, None, tuple(sorted({m.seg_id for m in ms})),
                        tuple(v[0].form for v in forms.values()),
@@ -96,6 +99,17 @@ class NameVariant(Check):
                 and any(m.strong for m in full):
             return "article", "info"
         return None, "info"
+
+
+def _in_one_document(data: CheckInput, ms: list[Mention]) -> bool:
+    """Do two different written forms of the group meet in one document?"""
+    doc = data.cache.get("doc_of")
+    if doc is None:
+        doc = data.cache["doc_of"] = {s.id: s.doc_id for s in data.segments}
+    forms: dict[str, set[str]] = defaultdict(set)
+    for m in ms:
+        forms[doc.get(m.seg_id, "")].add(display_form(m.form))
+    return any(len(f) > 1 for f in forms.values())
 
 
 def _by_segment(data: CheckInput) -> dict[int, tuple[list[int], set[str]]]:
