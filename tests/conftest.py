@@ -49,3 +49,34 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def store_dump(project_dir: Path) -> tuple[str, list[str]]:
+    """Everything a project holds, to check that a refused command changed nothing: the
+    text of ``mtreview.toml`` and a logical SQL dump of the store (read-only connection)."""
+    import sqlite3
+
+    config = project_dir / "mtreview.toml"
+    con = sqlite3.connect(f"file:{project_dir / 'store.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = list(con.iterdump())
+    finally:
+        con.close()
+    return (config.read_text(encoding="utf-8") if config.exists() else ""), rows
+
+
+def run_main(*args: object) -> tuple[int, str, str]:
+    """Run the CLI in this process (``mtreview.cli.main``); return (status, stdout, stderr).
+    Much faster than a subprocess for the many small refusal cases."""
+    import contextlib
+    import io
+
+    from mtreview.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = main([str(a) for a in args])
+        except SystemExit as e:  # argparse: usage errors and --help
+            rc = e.code if isinstance(e.code, int) else 2
+    return rc, out.getvalue(), err.getvalue()

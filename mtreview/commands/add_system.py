@@ -15,6 +15,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="translations: one a line, or JSONL")
 
 
+def check_system_name(raw: str) -> str:
+    """The system name to use (stripped), or ``UserError`` for an empty name or one with a
+    control character, a bidi control or a ``/``."""
+    from mtreview.core.visible import bad_name_chars, visible
+    from mtreview.errors import UserError
+
+    name = raw.strip()
+    if not name:
+        raise UserError("a system name cannot be empty")
+    bad = bad_name_chars(name)
+    if bad:
+        raise UserError(f"invalid system name {visible(name)!r}: it contains control or "
+                        f"bidi characters ({' '.join(bad)})")
+    if "/" in name:
+        raise UserError(f"invalid system name {name!r}: it contains '/'")
+    return name
+
+
 def run(args: argparse.Namespace) -> int:
     from mtreview.core import ingest
     from mtreview.core.project import Project
@@ -22,9 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from mtreview.core.types import System
     from mtreview.errors import UserError
 
-    name = args.name.strip()
-    if not name or any(c in name for c in "\t\n\r/"):
-        raise UserError(f"invalid system name {args.name!r}")
+    name = check_system_name(args.name)
     with Project.open(args.dir) as project:
         store = project.store
         if store.system(name) is not None:

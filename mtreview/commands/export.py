@@ -82,23 +82,10 @@ def _refresh_snapshot(project, args: argparse.Namespace) -> int:
 
 def _check_out(project, out: Path, is_dir: bool, overwrite: bool) -> None:
     """Refuse outputs that would destroy the project, its snapshot, or its source data."""
+    from mtreview.commands.outputs import check_output
     from mtreview.errors import UserError
 
-    target = out.resolve()
-    home = project.path.resolve()
-    if target == home or target in home.parents:
-        raise UserError(f"{out} would replace the project {project.path} itself")
-    snapshot = project.dataset_dir.resolve()
-    if target == snapshot or target.is_relative_to(snapshot):
-        raise UserError(f"{out} is the project's own snapshot; refresh it with "
-                        f"`mtreview export {project.path}` (no OUT)")
-    if target in (home / "store.sqlite", home / "mtreview.toml"):
-        raise UserError(f"{out} is a file of the project {project.path} itself")
-    for key in ("source", "source_path", "imported_from"):
-        src = project.store.meta().get(key)
-        if isinstance(src, str) and src and Path(src).resolve() == target:
-            raise UserError(f"{out} is the data the project was created from; "
-                            f"exporting over it is refused")
+    check_output(project, out)
     if not out.exists():
         return
     if out.is_dir() and not is_dir:

@@ -57,14 +57,55 @@ def run(args: argparse.Namespace) -> int:
     bootstrap, ar, seed = _count("bootstrap", args.bootstrap), _count("ar", args.ar), \
         _count("seed", args.seed)
     out = Path(args.output) if args.output else None
-    if out is not None and not out.parent.is_dir():
-        raise UserError(f"cannot write {out}: {out.parent} is not a directory")
     with Project.open(args.dir) as project:
+        if out is not None:
+            _check_output(project, out)
         report = build_report(project, metrics=args.metrics, baseline=args.baseline,
                               bootstrap=bootstrap, ar=ar, seed=seed)
     text = FORMATS[args.format](report)
     if out is None:
         print(text, end="")
     else:
-        out.write_text(text, encoding="utf-8")
+        _write(out, text)
     return 0
+
+
+def _check_output(project, out) -> None:
+    from mtreview.commands.outputs import check_output
+    from mtreview.errors import UserError
+
+    check_output(project, out, what="report file")
+    if out.is_dir():
+        raise UserError(f"{out} is a directory; --output needs a file name")
+    if not out.parent.is_dir():
+        raise UserError(f"cannot write {out}: {out.parent} is not a directory")
+
+
+def _write(out, text: str) -> None:
+    """Write through a temporary sibling renamed into place: a failed write leaves the
+    previous file (and a symlink at ``out`` is replaced, not followed)."""
+    import os
+    import tempfile
+
+    from mtreview.errors import UserError
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", dir=out.parent)
+    except OSError as e:
+        raise UserError(f"cannot write {out}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, out)
+    except OSError as e:
+        os.unlink(tmp)
+        raise UserError(f"cannot write {out}: {e.strerror}") from None
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -10,14 +10,9 @@ from typing import Any
 import pyarrow as pa
 
 from mtreview import __version__
+from mtreview.core.protocols import PROTOCOLS
 from mtreview.core.store import utcnow
 from mtreview.export.schema import COLUMNS
-
-PROTOCOL_NAMES = {
-    "esa": "ESA (Error Span Annotation: marked error spans, minor/major, plus a 0-100 score)",
-    "mqm": "MQM (Multidimensional Quality Metrics: error spans with category and severity)",
-    "da": "DA (Direct Assessment: a 0-100 score)",
-}
 
 
 def _size_category(n: int) -> str:
@@ -64,7 +59,7 @@ def render_card(table: pa.Table, *, name: str, src_lang: str, tgt_lang: str,
     yaml += [f"pretty_name: {json.dumps(f'{name}: {src_lang}-{tgt_lang} MT review', ensure_ascii=False)}"]
     yaml += ["---", ""]
 
-    proto_lines = [f"- {PROTOCOL_NAMES.get(p, p)}: {n} reviews" for p, n in
+    proto_lines = [f"- {PROTOCOLS[p].title if p in PROTOCOLS else p}: {n} reviews" for p, n in
                    sorted(protocols.items())] or ["- none yet (no reviews)"]
     sys_lines = [f"- `{s.name}` ({s.kind}): `{json.dumps(dict(s.provenance), ensure_ascii=False, sort_keys=True)}`"
                  for s in used_systems]
@@ -81,8 +76,9 @@ def render_card(table: pa.Table, *, name: str, src_lang: str, tgt_lang: str,
         *proto_lines,
         "",
         "Error spans are character offsets `[start, end)` into the target (`side: tgt`) or "
-        "the source (`side: src`, e.g. an omission). Severities: `minor`, `major` "
-        "(MQM may add `critical`).",
+        "the source (`side: src`, e.g. an omission). Severities: "
+        + "; ".join(f"{p.name.upper()} " + ", ".join(f"`{s}`" for s in p.severities)
+                    for p in PROTOCOLS.values() if p.severities) + ".",
         "",
         f"## Reviewers\n\n{len(reviewers)} reviewer(s): "
         + (", ".join(f"`{r}`" for r in reviewers) or "none"),

@@ -11,8 +11,6 @@ import csv
 import io
 import json
 import os
-import shutil
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ import pyarrow.compute as pc
 
 from mtreview.core.project import Project
 from mtreview.export import wmt
+from mtreview.export.place import write_into_place
 from mtreview.export.rows import RowFilter, build_table, to_dataset
 from mtreview.export.schema import NESTED, TIMES, csv_features
 
@@ -170,7 +169,13 @@ class WmtMqmFormat(ExportFormat):
     suffixes = (".tsv",)
 
     def write(self, job: ExportJob, out: Path) -> str:
-        rows = job.reviewed()
+        from mtreview.errors import UserError
+
+        # MQM reviews only: a DA or ESA review is not an MQM annotation, and writing it as
+        # `No-error` lines would label a translation scored 2/100 error-free
+        rows = [r for r in job.reviewed() if r["protocol"] == "mqm"]
+        if not rows:
+            raise UserError("no MQM reviews to export in the wmt-mqm format")
         pos = _segment_positions(job.project)
         buf = io.StringIO()
         buf.write("\t".join(wmt.MQM_COLUMNS) + "\n")
@@ -323,51 +328,6 @@ def guess_format(out: Path) -> str:
 
 # -- writing into place ---------------------------------------------------------------------
 def publish(fmt: ExportFormat, job: ExportJob, out: Path) -> str:
-    """Write ``fmt`` to a temporary sibling of ``out``, then rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt.is_dir:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        _default_mode(tmp)
-        try:
-            summary = fmt.write(job, tmp)
-            swap_dir(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return summary
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.tmp-", dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()
-    try:
-        summary = fmt.write(job, tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return summary
-
-
-def _default_mode(path: Path) -> None:
-    """mkdtemp makes a private (0700) directory; give it the usual mode for the umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o777 & ~umask)
-
-
-def swap_dir(tmp: Path, out: Path) -> None:
-    """Put directory ``tmp`` at ``out``; a previous ``out`` is moved aside, then removed."""
-    if out.is_symlink() or out.is_file():
-        out.unlink()
-    if not out.exists():
-        tmp.rename(out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    out.rename(old)
-    try:
-        tmp.rename(out)
-    except BaseException:
-        old.rename(out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    """Write ``fmt`` to a temporary sibling of ``out``, then rename it into place
+    (:mod:`mtreview.export.place`; stale temporaries of killed runs are removed first)."""
+    return write_into_place(lambda tmp: fmt.write(job, tmp), out, is_dir=fmt.is_dir)

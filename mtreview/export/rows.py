@@ -96,6 +96,7 @@ def _parse_spans(spans: tuple[str | None, ...]) -> list[list[dict[str, Any]]]:
             sp.setdefault("category", "")
             sp.setdefault("side", "tgt")
             sp.setdefault("severity", "minor")
+            sp.setdefault("origin", "reviewer")
     return parsed
 
 

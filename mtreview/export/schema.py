@@ -21,7 +21,8 @@ COLUMNS: dict[str, str] = {
     "protocol": "annotation protocol: `esa`, `mqm` or `da` (null when unreviewed)",
     "score": "segment score given by the reviewer (ESA/DA 0-100; null when none)",
     "error_spans": "marked errors: character offsets [start, end) into `tgt` (side `tgt`) "
-                   "or `src` (side `src`, e.g. an omission), severity, category",
+                   "or `src` (side `src`, e.g. an omission), severity, category, origin (`reviewer`, "
+                   "or `check:<id>` / `check:<id>:edited` for a span a QA check suggested)",
     "flags": "automatic QA flags on this segment for this system or on its source: check, "
              "severity, the forms involved",
     "comment": "reviewer's comment (empty when none)",
@@ -31,7 +32,7 @@ COLUMNS: dict[str, str] = {
                   "weights hash, versions, generation parameters)",
 }
 
-SPAN_FIELDS = ("start", "end", "severity", "category", "side")
+SPAN_FIELDS = ("start", "end", "severity", "category", "side", "origin")
 FLAG_FIELDS = ("check", "severity", "forms")
 TIMESTAMP = "timestamp[us, tz=UTC]"
 NESTED = ("error_spans", "flags")
@@ -59,6 +60,7 @@ def features() -> Any:
             "severity": Value("string"),
             "category": Value("string"),
             "side": Value("string"),
+            "origin": Value("string"),
         }),
         "flags": List({
             "check": Value("string"),

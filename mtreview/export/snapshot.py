@@ -1,7 +1,7 @@
 """``DIR/dataset/``: a ``datasets`` snapshot of all reviews, refreshed atomically.
 
 The store stays the system of record; the snapshot is derived from it. It is written to a
-temporary directory beside it and renamed into place (see :func:`formats.swap_dir`), so a
+temporary directory beside it and renamed into place (see :func:`place.swap_dir`), so a
 crash while writing leaves the previous snapshot where it was. A crash between the two
 renames of the swap leaves the previous snapshot as ``DIR/.dataset.old-*``; the next
 snapshot puts it back first (:func:`recover`).

@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
+
+from mtreview.core.protocols import mqm_score
 
 MQM_COLUMNS = ("system", "doc", "doc_id", "seg_id", "rater", "source", "target",
                "category", "severity")
@@ -31,9 +33,6 @@ LANG3 = {"ar": "ara", "en": "eng", "de": "deu", "cs": "ces", "zh": "zho", "ja": 
          "ru": "rus", "uk": "ukr", "es": "spa", "fr": "fra", "hi": "hin", "is": "isl",
          "fa": "fas", "he": "heb", "tr": "tur", "ur": "urd"}
 
-# Google's MQM weights (Freitag et al. 2021): major 5, minor 1, minor punctuation 0.1,
-# Non-translation 25, neutral 0. An MQM score is minus the weighted sum (higher is better).
-MQM_WEIGHTS = {"critical": 5.0, "major": 5.0, "minor": 1.0, "neutral": 0.0}
 
 
 def mark(text: str, start: int, end: int) -> str:
@@ -57,28 +56,14 @@ def tsv_cell(text: str) -> str:
     return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def mqm_penalty(spans: Iterable[Mapping[str, object]]) -> float:
-    total = 0.0
-    for sp in spans:
-        sev = str(sp.get("severity", "")).lower()
-        cat = str(sp.get("category", "") or "")
-        if cat.lower().startswith("non-translation"):
-            total += 25.0
-        elif sev == "minor" and cat.lower() == "fluency/punctuation":
-            total += 0.1
-        else:
-            total += MQM_WEIGHTS.get(sev, 1.0)
-    return total
-
-
 def human_score(protocol: str | None, score: float | None,
                 spans: Sequence[Mapping[str, object]]) -> float | None:
     """The segment score a WMT file expects: the reviewer's score, or for MQM without one,
-    minus the weighted error count."""
+    minus the weighted error count (weights: :mod:`mtreview.core.protocols`)."""
     if score is not None:
         return float(score)
     if protocol == "mqm":
-        return -mqm_penalty(spans)
+        return mqm_score(spans)
     return None
 
 

@@ -4,10 +4,9 @@ and correlations between automatic metrics and human judgements.
 * DA / ESA: a review's ``score`` (0–100). Per system: the raw mean and the mean of
   z-scores, where each reviewer's scores are standardised with that reviewer's own mean and
   (sample) standard deviation over everything they scored. 95% CIs are mean ± 1.96·s/√n.
-* MQM: each error span costs a WMT weight (Freitag et al. 2021): major 5, minor 1, minor
-  punctuation (a category containing "punctuation") 0.1, non-translation (a category
-  starting with "non-translation") 25; "critical" counts as major. A review's MQM score is
-  its total penalty (lower is better); a system's is the mean over its reviews.
+* MQM: each error span costs its weight from :mod:`mtreview.core.protocols` (the one home
+  of the weights and their source, shared with every exporter). A review's MQM penalty is
+  the sum (lower is better); a system's is the mean over its reviews.
 * Correlations: Pearson's r and Kendall's tau-b between a metric and the human score, at
   segment level (sentence metric vs. the mean human score of each (segment, system)) and at
   system level (corpus metric vs. the system's human mean).
@@ -22,28 +21,15 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from mtreview.core import protocols
 from mtreview.core.types import Review
 
-SCORE_PROTOCOLS = ("esa", "da")
-MQM_WEIGHTS = {"major": 5.0, "critical": 5.0, "minor": 1.0,
-               "minor_punctuation": 0.1, "non_translation": 25.0}
 Z95 = 1.959963984540054
 
 
-def span_weight(severity: str, category: str) -> float:
-    cat = (category or "").strip().lower()
-    sev = (severity or "").strip().lower()
-    if cat.startswith("non-translation") or cat.startswith("non_translation"):
-        return MQM_WEIGHTS["non_translation"]
-    if sev in ("major", "critical"):
-        return MQM_WEIGHTS[sev]
-    if "punctuation" in cat:
-        return MQM_WEIGHTS["minor_punctuation"]
-    return MQM_WEIGHTS["minor"]
-
-
 def mqm_penalty(review: Review) -> float:
-    return float(sum(span_weight(s.severity, s.category) for s in review.spans))
+    """The weighted error count of one MQM review (:func:`protocols.mqm_penalty`)."""
+    return float(protocols.mqm_penalty(review.spans))
 
 
 @dataclass(frozen=True)
@@ -98,7 +84,7 @@ def human_scores(reviews: Sequence[Review], protocol: str) -> HumanScores:
     rs = [r for r in reviews if r.protocol == protocol]
     per_sys: dict[str, dict[str, Estimate]] = {}
     seg_vals: dict[tuple[int, str], list[float]] = defaultdict(list)
-    if protocol == "mqm":
+    if not protocols.PROTOCOLS[protocol].has_score:  # MQM: the weighted spans
         by_sys: dict[str, list[float]] = defaultdict(list)
         for r in rs:
             pen = mqm_penalty(r)

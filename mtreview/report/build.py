@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from mtreview.core.protocols import PROTOCOLS
 from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
@@ -29,7 +30,6 @@ from mtreview.metrics.stats import RefSet, collect_stats, hyp_hashes
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR = 10000
 ALPHA = 0.05
-PROTOCOLS = ("esa", "da", "mqm")
 
 
 @dataclass(frozen=True)
@@ -303,13 +303,14 @@ def _human_sections(store, names, tests, sys_names, seg_ids, seg_scores
         if not rs:
             continue
         hs = human.human_scores(rs, protocol)
-        if protocol == "mqm":
+        if not PROTOCOLS[protocol].has_score:  # MQM: the weighted spans
             alpha, units = agreement.score_alpha(rs, value=human.mqm_penalty)
             sys_value = {s: -e["mqm"].mean for s, e in hs.systems.items()}
         else:
             alpha, units = agreement.score_alpha(rs)
             sys_value = {s: e["raw"].mean for s, e in hs.systems.items()}
-        f1 = agreement.pairwise_span_f1([r for r in rs if r.spans or protocol != "da"])
+        f1 = agreement.pairwise_span_f1([r for r in rs
+                                         if r.spans or PROTOCOLS[protocol].has_spans])
         corrs = []
         for m in names:
             keys = [k for k in hs.segment if k[0] in pos]

@@ -1,22 +1,13 @@
 """init / add-system / status through the real CLI, on FLORES + BLOOM and the sample."""
 
 import json
-import sqlite3
 
 import pytest
 
 from mtreview import paths
-from tests.conftest import FLORES, need_shared, run_cli
+from tests.conftest import FLORES, need_shared, run_cli, store_dump
 
-
-def dump(project_dir):
-    """Everything the project holds: config text + a logical dump of the store."""
-    con = sqlite3.connect(project_dir / "store.sqlite")
-    try:
-        rows = list(con.iterdump())
-    finally:
-        con.close()
-    return (project_dir / "mtreview.toml").read_text(), rows
+dump = store_dump
 
 
 @pytest.fixture

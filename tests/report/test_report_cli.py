@@ -116,7 +116,7 @@ def test_report_never_imports_heavy_modules(fresh40):
             "assert rc == 0\n"
             "print('\\n'.join(sys.modules))")
     out = subprocess.run([sys.executable, "-c", code.replace("NUL.html",
-                          str(fresh40 / "r.html"))],
+                          str(fresh40.parent / "r.html"))],
                          capture_output=True, text=True, check=True).stdout
     loaded = {line.split(".")[0] for line in out.splitlines()}
     assert "sacrebleu" in loaded and "numpy" in loaded
