@@ -24,7 +24,6 @@ class ReviewApp(App):
         self.keymap_overrides = keymap
 
     def on_mount(self) -> None:
-        self.set_keymap(self.keymap_overrides)
         self.push_screen(ReviewScreen(self.session))
 
     @property

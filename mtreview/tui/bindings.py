@@ -33,6 +33,7 @@ REVIEW_KEYS: tuple[KeySpec, ...] = (
     KeySpec("score", "s", "score", "score the translation (digits, enter)"),
     KeySpec("accept", "enter", "accept", "save the translation as reviewed", show=False),
     KeySpec("comment", "c", "comment", "comment on the translation"),
+    KeySpec("undo", "u", "undo", "undo the last change of this session (score, span, done)"),
     KeySpec("word_next", "right,l", "word(1)", "word cursor forward", show=False),
     KeySpec("word_prev", "left,h", "word(-1)", "word cursor back", show=False),
     KeySpec("extend_next", "shift+right,L", "extend(1)", "extend the selection forward",
@@ -52,11 +53,16 @@ REVIEW_KEYS: tuple[KeySpec, ...] = (
 ) + FEATURE_KEYS
 
 
-def textual_bindings(specs: tuple[KeySpec, ...] = REVIEW_KEYS) -> list:
-    from textual.binding import Binding
-
-    return [Binding(s.keys, s.action, s.description, show=s.show, id=s.id,
-                    priority=s.priority) for s in specs]
+def key_actions(keymap: Mapping[str, str], specs: tuple[KeySpec, ...] = REVIEW_KEYS
+                ) -> dict[str, str]:
+    """key name → action of every key, with the keymap applied (the review screen applies
+    keys itself, in arrival order; see ``ReviewScreen.on_key``)."""
+    out: dict[str, str] = {}
+    for spec in specs:
+        for key in keymap.get(spec.id, spec.keys).split(","):
+            if key:
+                out.setdefault(key, spec.action)
+    return out
 
 
 def default_keymap_path() -> Path:

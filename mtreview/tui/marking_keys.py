@@ -138,28 +138,28 @@ class MarkingActions:
         self.jump_state = (jump_labels(len(self._spans())), "", extend)
         self.paint()
 
-    def on_key(self, event) -> None:
+    def jump_key(self, key: str, character: str | None) -> bool:
+        """A key hook of the review screen: while labels are shown, keys type a label."""
         if self.jump_state is None:
-            return
-        event.stop()
-        event.prevent_default()
+            return False
         labels, typed, extend = self.jump_state
-        ch = event.character or ""
-        if event.key == "escape" or ch not in LABEL_KEYS or not ch:
+        ch = character or ""
+        if key == "escape" or ch not in LABEL_KEYS or not ch:
             self.jump_state = None
             self.paint()
-            return
+            return True
         found = match_label(labels, typed + ch)
         if found is True:
             self.jump_state = (labels, typed + ch, extend)
             self.paint()
-            return
+            return True
         self.jump_state = None
         if found is None:
             self.notify(f"no label {typed + ch}")
             self.paint()
-            return
+            return True
         self._set(self._cursor().to(found, len(labels), extend=extend or None))
+        return True
 
     def overlay_text(self, text: str, spans: list, focused: bool) -> tuple[str, list]:
         """The text and spans of the focused card or source with the jump labels drawn on

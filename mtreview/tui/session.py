@@ -89,12 +89,17 @@ class ReviewSession:
         self._reviews: dict[tuple[int, str], Review] = {}
         self._texts: dict[int, str] | None = None
         self._orders: dict[int, tuple[str, ...]] = {}  # segment → systems as shown
+        # every change of this session: (segment, system) and the review before it
+        self._undo: list[tuple[tuple[int, str], Review | None]] = []
 
     # -- the index (slow on big projects: load it in a worker) ---------------------------
     def load_index(self) -> None:
         self.ids = array("q", self.store.segment_ids())
         self._docs: dict[int, str] = {}
-        self.reviewed = self.store.reviewed_segments(self.reviewer)
+        self.reviewed = {}
+        for review in self.store.reviews(reviewer=self.reviewer):
+            if review.protocol == self.protocol and self.complete(review):
+                self.reviewed[review.seg_id] = self.reviewed.get(review.seg_id, 0) + 1
         self.flag_counts = self.store.flag_counts()
         self.references = self.store.references()
 
@@ -113,6 +118,13 @@ class ReviewSession:
         """The list row of a segment id (its position in id order)."""
         j = bisect.bisect_left(self.ids, i)
         return j if j < len(self.ids) and self.ids[j] == i else -1
+
+    def complete(self, review: Review | None) -> bool:
+        """Whether a review counts as done: with a score where the protocol has one (ESA,
+        DA); MQM: saved with its spans or explicitly as "no error"."""
+        if review is None:
+            return False
+        return review.score is not None if PROTOCOLS[self.protocol].has_score else True
 
     def is_done(self, seg_id: int) -> bool:
         return self.reviewed.get(seg_id, 0) >= max(1, len(self.systems))
@@ -164,8 +176,8 @@ class ReviewSession:
         names = [s for s in self.systems if s in texts]
         if self.shuffle:
             names = blind_order(names, seg_id, self.reviewer)
-        reviews = {r.system: r for r in self.store.reviews(reviewer=self.reviewer,
-                                                              seg_id=seg_id)}
+        reviews = {r.system: r for r in self.store.reviews(reviewer=self.reviewer, seg_id=seg_id)
+                   if r.protocol == self.protocol}
         now = self.clock()
         self._orders[seg_id] = tuple(names)
         cards = []
@@ -196,10 +208,35 @@ class ReviewSession:
                          card_order=self._orders.get(review.seg_id, review.card_order))
         self.store.save_review(review)  # one transaction
         key = (review.seg_id, review.system)
-        if key not in self._reviews:
-            self.reviewed[review.seg_id] = self.reviewed.get(review.seg_id, 0) + 1
-        self._reviews[key] = review
+        before = self._reviews.get(key)
+        self._undo.append((key, before))
+        self._set(key, before, review)
         return review
+
+    def _set(self, key: tuple[int, str], before: Review | None, after: Review | None) -> None:
+        """Keep the cache and the progress count in step with the store."""
+        if after is None:
+            self._reviews.pop(key, None)
+        else:
+            self._reviews[key] = after
+        delta = int(self.complete(after)) - int(self.complete(before))
+        if delta:
+            self.reviewed[key[0]] = self.reviewed.get(key[0], 0) + delta
+
+    def undo(self) -> tuple[int, str] | None:
+        """Undo the last change of this session (a score, a span, a comment, a done mark):
+        the review before it goes back to the store (or the review is deleted when there
+        was none). Returns the (segment, system) changed, None when there is nothing left."""
+        if not self._undo:
+            return None
+        key, before = self._undo.pop()
+        after = self._reviews.get(key)
+        if before is None:
+            self.store.delete_review(key[0], key[1], self.reviewer)
+        else:
+            self.store.save_review(before)
+        self._set(key, after, before)
+        return key
 
     def set_score(self, seg_id: int, system: str, score: float | None) -> Review:
         if score is not None and not 0 <= score <= 100:

@@ -36,11 +36,12 @@ def project_dir(tmp_path, madar) -> Path:
     return build_project(tmp_path / "proj", madar)
 
 
-def drive(app, steps, size=(140, 45)):
-    """Run ``app`` headless; ``steps(pilot)`` is an async function doing the work."""
+def drive(app, steps, size=(140, 45), notifications: bool = False):
+    """Run ``app`` headless; ``steps(pilot)`` is an async function doing the work.
+    ``notifications``: show notifications on screen (off by default in Textual's tests)."""
 
     async def main():
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await wait_loaded(pilot)
             return await steps(pilot)
 

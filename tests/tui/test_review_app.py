@@ -104,8 +104,8 @@ def test_navigation_and_reopen_resumes_at_first_unreviewed(project_dir):
 
     async def steps(pilot):
         for _ in range(2):  # review every system of segments 1 and 2
-            for _ in SYSTEMS:
-                await pilot.press("enter", "tab")
+            for _ in SYSTEMS:  # a score makes a translation reviewed (enter alone: not)
+                await pilot.press("enter", "s", "5", "0", "enter", "tab")
             await pilot.press("n")
         await pilot.press("n", "n", "p")
         await pilot.pause()

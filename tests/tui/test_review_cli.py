@@ -230,3 +230,89 @@ def test_bad_reviewer_names_and_no_terminal_are_one_line_exit_2(cli, project_dir
     assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
     assert "needs a terminal" in r.stderr and "Traceback" not in r.stderr
     assert (project_dir / "store.sqlite").read_bytes() == before
+
+
+def test_tmux_keys_in_one_burst_all_land_in_order(project_dir, tmp_path):
+    term = Tmux(tmp_path)
+    done = tmp_path / "rc"
+    try:
+        term.start(review_command(project_dir, done, "--reviewer", "burst"))
+        term.wait_for("segment 1 ·")
+        # one send-keys call: the terminal gets every key in one write, as from a paste
+        term.tmux("send-keys", "-t", "t", "s77", "Enter", "Tab", "s66", "Enter", "Tab",
+                  "s5", "Enter", "n", "s9", "Enter")
+        term.wait_for("segment 2 ·")
+        term.wait_for("score 9")
+        term.keys("q")
+        assert wait_exit(done) == 0
+    finally:
+        term.close()
+    with Project.open(project_dir) as project:
+        got = {(r.seg_id, r.system): r.score for r in project.store.reviews(reviewer="burst")}
+    assert got == {(1, SYSTEMS[0]): 77.0, (1, SYSTEMS[1]): 66.0, (1, SYSTEMS[2]): 5.0,
+                   (2, SYSTEMS[0]): 9.0}
+
+
+def test_tmux_blind_review_shows_no_system_name_on_any_screen(project_dir, tmp_path):
+    from mtreview.core.types import Flag
+
+    with Project.open(project_dir) as project:
+        project.store.replace_flags("t", [Flag(
+            "numbers", "major", name, (1,), (), f"{name} drops a number; {other} keeps it")
+            for name, other in zip(SYSTEMS, SYSTEMS[1:] + SYSTEMS[:1])])
+    names = [n for s in SYSTEMS for n in (s, s[:8])]  # a cut name is a name too
+    screens: dict[str, str] = {}
+    term = Tmux(tmp_path)
+    done = tmp_path / "rc"
+
+    def look(name: str, wait: str) -> None:
+        screens[name] = term.wait_for(wait)
+
+    def escape() -> None:  # alone: a key right after ESC would read as alt+key
+        term.keys("Escape")
+        time.sleep(0.6)
+
+    try:
+        term.start(review_command(project_dir, done, "--reviewer", "b", "--blind"))
+        look("review", "System C")
+        term.keys("Enter")
+        look("needs a score", "needs a score")
+        term.keys("s")
+        look("score prompt", "score System A")
+        term.keys("7", "0", "Enter")
+        look("scored", "score 70")
+        term.keys("c")
+        look("comment prompt", "comment on System A")
+        term.keys("o", "k", "Enter", "u")
+        look("undo", "undone")
+        term.keys("?")
+        look("help", "all keys")
+        escape()
+        term.keys("S")
+        look("summary", "hidden in blind review")
+        time.sleep(1.0)
+        look("summary", "hidden in blind review")
+        escape()
+        term.keys("/", "z", "q", "x", "Enter")
+        look("search", "is not in the project")
+        term.keys("q")
+        assert wait_exit(done) == 0
+        done.unlink()
+        term.close()
+        term = Tmux(tmp_path)
+        term.start(review_command(project_dir, done, "--reviewer", "b", "--blind",
+                                  "--protocol", "mqm"))
+        look("mqm review", "System C")
+        term.keys("M")
+        look("category picker", "MQM category")
+        escape()
+        term.keys("Enter")
+        look("no error", "saved with no error")
+        term.keys("q")
+        assert wait_exit(done) == 0
+    finally:
+        term.close()
+    for name, screen in screens.items():
+        leaked = [n for n in names if n in screen]
+        assert not leaked, f"{name} shows {leaked}:\n{screen}"
+    assert "System" in screens["review"] and "drops a number" in screens["review"]

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import on, work
+from textual import events, work
+from textual.actions import parse
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.keys import _character_to_key
 from textual.screen import Screen
-from textual.widgets import Input
 
 from mtreview.arabic.display import MODES
+from mtreview.core.protocols import SPAN_PROTOCOLS
 from mtreview.core.types import ErrorSpan
 from mtreview.core.visible import visible
-from mtreview.tui.bindings import REVIEW_KEYS, effective_keys, textual_bindings
+from mtreview.tui.bindings import REVIEW_KEYS, effective_keys, key_actions
 from mtreview.tui.features import FeatureActions
 from mtreview.tui.marking import word_spans
 from mtreview.tui.messages import IndexLoaded, SearchDone
-from mtreview.core.protocols import SCORE_PROTOCOLS, SPAN_PROTOCOLS
+from mtreview.tui.screens.review_edit import EditActions
 from mtreview.tui.session import ReviewSession, SegmentView
 from mtreview.tui.widgets.flag_list import flag_text
 from mtreview.tui.widgets.key_bar import Line, key_hints
+from mtreview.tui.widgets.prompt import PromptLine
 from mtreview.tui.widgets.segment_list import SegmentList
 from mtreview.tui.widgets.segment_pane import SegmentPane
 from mtreview.tui.widgets.source_view import source_block, text_block
@@ -30,9 +32,18 @@ def words(text: str, whole: bool = False) -> list[tuple[int, int]]:
     return word_spans(text, whole)
 
 
-class ReviewScreen(FeatureActions, Screen):
-    AUTO_FOCUS = None  # keys go to the screen's bindings; the prompt takes focus when open
-    BINDINGS = textual_bindings() + [Binding("escape", "cancel_prompt", show=False)]
+_PASTED_KEYS = {"\r": "enter", "\n": "enter", "\t": "tab", "\x1b": "escape"}
+
+
+class ReviewScreen(FeatureActions, EditActions, Screen):
+    """Keys: nothing here takes focus, so every key comes to :meth:`on_key`, which applies
+    it at once, in arrival order, to the card focused at that moment (no Textual binding
+    bubbling to the app, no prompt widget that has to mount or take focus first: a burst
+    like ``s 7 7 enter tab s 6 6 enter`` lands key by key). Keys are the ``REVIEW_KEYS``
+    specs (features add theirs there); a feature that must see raw keys first (jump labels,
+    counts) appends a ``hook(key, character) -> bool`` to ``key_hooks``."""
+
+    AUTO_FOCUS = None
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__()
@@ -44,20 +55,21 @@ class ReviewScreen(FeatureActions, Screen):
         self.side = "tgt"
         self.word = self.anchor = 0
         self.show_reference = True
-        self.prompt_kind: str | None = None
         self.loaded = False
+        self.keymap: dict[str, str] = {}
+        self.key_hooks: list = [self.jump_key]  # (key, character) -> True: taken
+        self._pending: list[tuple[str, str | None, list[str]]] = []  # keys before the index
 
     def compose(self) -> ComposeResult:
         yield Line("loading…", id="status")
         with Horizontal(id="body"):
             yield SegmentList(self.session, id="segments")
             yield SegmentPane(id="pane")
-        yield Input(id="prompt")
+        yield PromptLine(id="prompt")
         yield Line(id="keys")
 
     def on_mount(self) -> None:
-        prompt = self.query_one("#prompt", Input)
-        prompt.display, prompt.disabled = False, True
+        self.keymap = key_actions(self.app.keymap_overrides)
         self.query_one("#keys", Line).set(key_hints(
             effective_keys(self.app.keymap_overrides), {k.id for k in REVIEW_KEYS if k.show}))
         self.load_index()
@@ -74,6 +86,44 @@ class ReviewScreen(FeatureActions, Screen):
             self.query_one("#status", Line).set("this project has no segments")
             return
         self.show_row(self.session.first_unreviewed())
+        pending, self._pending = self._pending, []
+        for key in pending:  # typed while the index was loading
+            self.handle_key(*key)
+
+    # -- keys -------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.handle_key(event.key, event.character, event.aliases)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste outside the prompt is typed keys (``s77`` + newline scores 77)."""
+        event.stop()
+        if self.prompt.active and "\n" not in event.text and "\r" not in event.text:
+            self.prompt.insert(event.text)
+            return
+        for ch in event.text:
+            key = _PASTED_KEYS.get(ch) or _character_to_key(ch)
+            self.handle_key(key, ch if ch.isprintable() else None, [key])
+
+    def handle_key(self, key: str, character: str | None, aliases: list[str]) -> None:
+        top = self.app.screen
+        if top is not self:  # an earlier key of this burst opened another screen
+            (top.focused or top).post_message(events.Key(key, character))
+            return
+        if not self.loaded and self.keymap.get(key) != "quit":
+            self._pending.append((key, character, aliases))
+            return
+        if self.prompt.active:
+            self.prompt_key(key, character)
+            return
+        for hook in self.key_hooks:
+            if hook(key, character):
+                return
+        action = next((self.keymap[k] for k in aliases if k in self.keymap), None)
+        if action is not None:
+            _, name, args = parse(action)
+            getattr(self, f"action_{name}")(*args)
 
     # -- showing a segment ------------------------------------------------------------
     def show_row(self, row: int) -> None:
@@ -256,64 +306,6 @@ class ReviewScreen(FeatureActions, Screen):
 
     def action_cycle_display(self) -> None:
         self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
-        self.paint()
-
-    # -- scores, comments, search: the prompt line ------------------------------------
-    def _prompt(self, kind: str, placeholder: str, value: str = "",
-                restrict: str | None = None) -> None:
-        prompt = self.query_one("#prompt", Input)
-        self.prompt_kind = kind
-        prompt.restrict = restrict
-        prompt.placeholder = placeholder
-        prompt.value = value
-        prompt.display, prompt.disabled = True, False
-        prompt.focus()
-
-    def action_cancel_prompt(self) -> None:
-        prompt = self.query_one("#prompt", Input)
-        prompt.display, prompt.disabled = False, True
-        self.prompt_kind = None
-        self.set_focus(None)
-
-    def action_score(self) -> None:
-        if self.card() is None:
-            return
-        if self.session.protocol not in SCORE_PROTOCOLS:
-            self.notify("MQM has no score: press enter to save the translation as reviewed")
-            return
-        self._prompt("score", "score 0–100, then enter", restrict=r"[0-9]{0,3}")
-
-    def action_accept(self) -> None:
-        card = self.card()
-        if card is not None and self.prompt_kind is None:
-            self.session.confirm(self.view.segment.id, card.system)
-            self.paint()
-
-    def action_comment(self) -> None:
-        card = self.card()
-        if card is not None:
-            current = self.session.current(self.view.segment.id, card.system).comment
-            self._prompt("comment", f"comment on {card.label}, then enter", current)
-
-    def action_search(self) -> None:
-        if self.loaded:
-            self._prompt("search", "search source and translations, then enter")
-
-    @on(Input.Submitted, "#prompt")
-    def submitted(self, event: Input.Submitted) -> None:
-        kind, value = self.prompt_kind, event.value
-        self.action_cancel_prompt()
-        card = self.card()
-        if kind == "score" and card is not None:
-            score = float(value) if value else None
-            if score is not None and score > 100:
-                self.notify("a score is between 0 and 100", severity="error")
-                return
-            self.session.set_score(self.view.segment.id, card.system, score)
-        elif kind == "comment" and card is not None:
-            self.session.set_comment(self.view.segment.id, card.system, value.strip())
-        elif kind == "search" and value.strip():
-            self.search(value.strip(), self.row)
         self.paint()
 
     @work(thread=True, exclusive=True, group="search")
