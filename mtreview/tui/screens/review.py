@@ -28,6 +28,7 @@ from mtreview.tui.widgets.segment_pane import SegmentPane
 from mtreview.tui.widgets.source_view import source_block, text_block
 from mtreview.tui.widgets.translation_card import card_block
 
+
 def words(text: str, whole: bool = False) -> list[tuple[int, int]]:
     return word_spans(text, whole)
 
