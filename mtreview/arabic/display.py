@@ -150,12 +150,24 @@ def _reshaper():
                            "delete_tatweel": False, "shift_harakat_position": False})
 
 
+ZWJ, ZWNJ = "\u200d", "\u200c"
+
+
 def shape(text: str) -> tuple[str, list[int]]:
     """Contextual forms (initial/medial/final/isolated) and lam-alef ligatures, harakat
-    kept. Returns the shaped text and, per output character, its logical index."""
-    shaped = _reshaper().reshape(text)
-    if len(shaped) != len(text):  # defensive: the configuration above keeps lengths
+    kept. Returns the shaped text and, per output character, its logical index.
+
+    Zero-width joiners are set aside while shaping and put back where they were (the
+    reshaper drops them, and a line whose length changed used to be left unshaped)."""
+    kept = [i for i, ch in enumerate(text) if ch != ZWJ]
+    core = "".join(text[i] for i in kept)
+    reshaped = _reshaper().reshape(core)
+    if len(reshaped) != len(core):  # defensive: the configuration above keeps lengths
         return text, list(range(len(text)))
+    chars = list(text)
+    for j, i in enumerate(kept):
+        chars[i] = reshaped[j]
+    shaped = "".join(chars)
     out: list[str] = []
     index: list[int] = []
     i, n = 0, len(shaped)
@@ -226,7 +238,7 @@ def reorder(text: str, rtl: bool, index: list[int] | None = None) -> tuple[str, 
     levels = embedding_levels(text, rtl)
     clusters: list[list[int]] = []  # positions in text: a letter and its marks
     for i, ch in enumerate(text):
-        if clusters and is_mark(ch) and not _is_standalone(text, clusters[-1]):
+        if clusters and _continues(text, clusters[-1], i):
             clusters[-1].append(i)
         else:
             clusters.append([i])
@@ -257,6 +269,29 @@ def reorder(text: str, rtl: bool, index: list[int] | None = None) -> tuple[str, 
             out.append(mirrors.get(ch, ch) if odd else ch)
             out_index.append(index[pos])
     return "".join(out), out_index
+
+
+_EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)  # skin tones
+_REGIONAL = range(0x1F1E6, 0x1F200)  # flag letters, in pairs
+
+
+def _is_emoji(ch: str) -> bool:
+    code = ord(ch)
+    return code >= 0x1F000 or 0x2600 <= code <= 0x27BF or unicodedata.category(ch) == "So"
+
+
+def _continues(text: str, cluster: list[int], i: int) -> bool:
+    """Whether ``text[i]`` belongs to the cluster before it (never split by reordering): a
+    mark of its letter, the character after a zero-width joiner (emoji ZWJ sequences like
+    👩‍💻), a skin-tone modifier, the second letter of a flag."""
+    ch, prev = text[i], text[i - 1]
+    if prev == ZWJ and _is_emoji(text[cluster[0]]) and _is_emoji(ch):
+        return True
+    if ord(ch) in _EMOJI_MODIFIERS:
+        return True
+    if ord(ch) in _REGIONAL and len(cluster) == 1 and ord(prev) in _REGIONAL:
+        return True
+    return is_mark(ch) and not _is_standalone(text, cluster)
 
 
 def _is_standalone(text: str, cluster: list[int]) -> bool:

@@ -137,3 +137,60 @@ def test_wrap_then_display_each_line_on_the_sample_article():
     # every letter is shown, except the alef folded into a lam-alef ligature
     missing = letters - shown
     assert all(paragraph[i] in "اآأإ" and paragraph[i - 1] == "ل" for i in missing)
+
+
+# -- issue 12, item 16 -------------------------------------------------------------------
+def _unshaped_letters(text: str) -> list[str]:
+    return [c for c in text if "\u0621" <= c <= "\u064a"]
+
+
+def test_one_zero_width_joiner_keeps_the_rest_of_the_line_joined():
+    text = "مرحبا\u200dبكم في المدينة القديمة"
+    shown = display(text, mode="shaped")
+    assert not _unshaped_letters(shown), shown
+    # every word away from the joiner is shaped as the library shapes it without one
+    reshaper = ArabicReshaper({"delete_harakat": False, "support_ligatures": False})
+    for word in ("المدينة", "القديمة"):
+        assert get_display(reshaper.reshape(word), base_dir="R") in shown
+
+
+def test_emoji_zwj_sequences_stay_in_order_on_right_to_left_lines():
+    coder, family = "👩\u200d💻", "👨\u200d👩\u200d👧"
+    for mode in ("visual", "shaped"):
+        shown = display(f"مبرمجة {coder} مع {family} اليوم", mode=mode)
+        assert coder in shown and family in shown, shown
+    flag = "\U0001f1f8\U0001f1e6"  # a flag is two letters that must not swap
+    assert flag in display(f"العلم {flag} هنا", mode="visual")
+
+
+def test_a_translation_starting_with_arabic_is_a_left_to_right_paragraph():
+    from mtreview.tui.widgets.translation_card import card_block
+
+    text = "مرحبا means hello in Arabic"
+    _box, body = card_block(text, 60, "shaped", [], "System A", None, "esa", False)
+    line = body.plain.split("\n")[0]
+    assert line.endswith("means hello in Arabic"), line  # base direction left to right
+    assert not line.startswith(" ")  # not right-aligned
+    assert line.startswith(display("مرحبا", mode="shaped"))
+    # the Arabic source stays a right-to-left paragraph
+    from mtreview.tui.widgets.source_view import source_block
+
+    _box, src = source_block("ذهب الولد إلى المدرسة", 60, "shaped", [], "source")
+    assert src.plain.startswith(" ") and src.plain.rstrip().endswith(
+        display("ذهب", mode="shaped"))
+
+
+def test_arabic_typed_in_the_prompt_is_shown_shaped_in_reading_order():
+    from mtreview.tui.widgets.prompt import PromptLine
+
+    prompt = PromptLine()
+    prompt.open("comment", "comment:", mode="shaped")
+    for ch in "خطأ في الاسم":
+        prompt.insert(ch)
+    shown = prompt.shown().plain
+    assert not _unshaped_letters(shown), shown
+    assert display("خطأ في الاسم", mode="shaped") in shown
+    prompt.edit("home")  # the cursor on the first letter typed: the rightmost one
+    text = prompt.shown()
+    cursor = [s for s in text.spans if s.style and getattr(s.style, "reverse", False)]
+    assert cursor and cursor[0].start == len(text.plain.rstrip()) - 1

@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.keys import _character_to_key
 from textual.screen import Screen
 
-from mtreview.arabic.display import MODES
+from mtreview.arabic.display import MODES, display
 from mtreview.core.protocols import SPAN_PROTOCOLS
 from mtreview.core.types import ErrorSpan
 from mtreview.core.visible import visible
@@ -201,7 +201,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             "focused" if self.side == "src" else "normal")[0])]
         if self.show_reference and view.references:
             out.append(("reference", text_block("\n".join(view.references), width, self.mode,
-                                                [], "reference")[0]))
+                                                [], "reference", rtl=False)[0]))
         for i, c in enumerate(view.cards):
             review = session.review_of(view.segment.id, c.system)
             text, spans = self.overlay_text(c.text, self.card_spans(i),
@@ -314,7 +314,8 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self.post_message(SearchDone(query, self.session.search(query, from_row)))
 
     def on_search_done(self, message: SearchDone) -> None:
-        self._go(message.row, f"“{escape(visible(message.query))}” is not in the project")
+        query = display(visible(message.query), None, self.mode)
+        self._go(message.row, f"“{escape(query)}” is not in the project")
 
     # -- other screens ----------------------------------------------------------------
     def action_help(self) -> None:
