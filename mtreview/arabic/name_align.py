@@ -23,7 +23,7 @@ _AR_TO_LATIN = {
 }
 _EN_DIGRAPHS = (("sh", "s"), ("kh", "k"), ("gh", "j"), ("th", "t"), ("dh", "d"), ("ph", "f"),
                 ("ch", "s"), ("ck", "k"), ("dj", "j"))
-_EN_MAP = str.maketrans({"q": "k", "c": "k", "g": "j", "v": "f", "p": "b", "x": "k"})
+_EN_MAP = str.maketrans({"q": "k", "c": "k", "g": "j", "v": "f", "p": "b", "x": "ks"})
 _EN_DROP_RE = re.compile(r"[^bdfhjklmnrstz]")
 _EN_ARTICLE_RE = re.compile(r"^(?:al|el|ul|ad|ar|as|ash|at|az|an)[-‐‑]", re.IGNORECASE)
 _REPEAT_RE = re.compile(r"(.)\1+")

@@ -7,10 +7,12 @@ on :class:`~mtreview.checks.base.CheckInput`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from itertools import combinations
 from typing import Iterable
 
+from mtreview.arabic.name_align import fold_latin
 from mtreview.arabic.names import (
     Mention, align, display_form, english_names, probe, rendering_key,
 )
@@ -168,6 +170,60 @@ def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]
     return out
 
 
+def reference_renderings(data: CheckInput) -> list[tuple[int, int, str] | None]:
+    """For each mention, the English word of the first reference it aligns with, or None."""
+    if "reference_renderings" not in data.cache:
+        found: list = [None] * len(data.mentions)
+        for seg_id, (idx, _) in _by_segment(data).items():
+            refs = data.references.get(seg_id)
+            if refs:
+                for i, w in zip(idx, _aligned(data, seg_id, refs[0])):
+                    found[i] = w
+        data.cache["reference_renderings"] = found
+    return data.cache["reference_renderings"]
+
+
+_CAP_BEFORE_RE = re.compile(r"([A-Z][\w'’-]+)(\s+of)?\s+$")
+_CAP_AFTER_RE = re.compile(r"\s+(?:of\s+)?([A-Z][\w'’-]+)")
+
+
+def _neighbours(text: str, word: tuple[int, int, str]) -> tuple[set[str], bool]:
+    """The capitalised words right next to a rendering (Stephen *Harper*), and whether it is
+    part of an "X of Y" name (District of Columbia)."""
+    out, of = set(), False
+    before = _CAP_BEFORE_RE.search(text[max(0, word[0] - 40):word[0]])
+    if before:
+        out.add(before.group(1).lower())
+        of = bool(before.group(2))
+    after = _CAP_AFTER_RE.match(text, word[1])
+    if after:
+        out.add(after.group(1).lower())
+        of = of or " of" in after.group(0)[:4] or after.group(0).lstrip().startswith("of ")
+    return out, of
+
+
+def _other_entities(data: CheckInput, system: str, a: list, b: list,
+                    ref: list[tuple[int, int, str] | None]) -> bool:
+    """Are two renderings of one Arabic name two entities? The reference renders them
+    differently too, or the English names around them differ (Stephen Harper / Steven
+    Tyler), or one is part of an "X of Y" name (District of Columbia / Colombia)."""
+    mentions = data.cache.get("mention_index")
+    if mentions is None:
+        mentions = data.cache["mention_index"] = {id(m): i for i, m in enumerate(data.mentions)}
+    ref_a = {rendering_key(ref[mentions[id(m)]][2]) for m, _ in a if ref[mentions[id(m)]]}
+    ref_b = {rendering_key(ref[mentions[id(m)]][2]) for m, _ in b if ref[mentions[id(m)]]}
+    if ref_a and ref_b and ref_a.isdisjoint(ref_b):
+        return True
+    outputs = data.systems[system]
+    near_a, near_b, of = set(), set(), False
+    for hits, near in ((a, near_a), (b, near_b)):
+        for m, w in hits:
+            words, in_of = _neighbours(outputs.get(m.seg_id, ""), w)
+            near |= words
+            of = of or in_of
+    return of or bool(near_a and near_b and near_a.isdisjoint(near_b))
+
+
 SIMILAR = 70.0  # renderings at least this alike (rapidfuzz ratio) are spellings of one name
 
 
@@ -189,6 +245,7 @@ class NameRendering(Check):
             for i in idx:
                 groups[(doc[data.mentions[i].seg_id], rep)].append(i)
         mentions = data.mentions
+        ref = reference_renderings(data)
         for system, found in renderings(data).items():
             for idx in groups.values():
                 if len(idx) < 2:
@@ -202,6 +259,8 @@ class NameRendering(Check):
                 # spelling variants: alike, and not one the other plus a suffix (Iraq/Iraqi)
                 clash = {k for a, b in combinations(seen, 2)
                          if not (a.startswith(b) or b.startswith(a)) and ratio(a, b) >= SIMILAR
+                         and abs(len(a) - len(b)) <= 1
+                         and not _other_entities(data, system, seen[a], seen[b], ref)
                          for k in (a, b)}
                 if not clash:
                     continue
@@ -235,10 +294,54 @@ class NameDropped(Check):
             system = missing[0]
             text = data.systems[system].get(m.seg_id) or ""
             others = {w[2] for w in present.values()}
-            low = text.lower()
-            if not text.strip() or any(rendering_key(w) in low for w in others):
+            folded = fold_latin(text).lower()
+            if not text.strip() or any(rendering_key(w) in folded for w in others):
                 continue
+            theirs = [data.systems[s].get(m.seg_id) or "" for s in present]
+            instead = replacement(text, theirs, next(iter(present.values())), theirs[0])
+            listing = " / ".join(sorted(others))
+            if instead is None:
+                message = (f"{system} drops the name {m.form}, which the other systems render "
+                           f"as {listing}")
+                spans: tuple[SpanRef, ...] = (SpanRef(m.seg_id, "src", m.start, m.end),)
+            else:
+                message = (f"{system} writes the name {m.form} as {instead[2]}, the other "
+                           f"systems as {listing}")
+                spans = (SpanRef(m.seg_id, "src", m.start, m.end),
+                         SpanRef(m.seg_id, "tgt", instead[0], instead[1], system))
             yield Flag(self.id, self.severity, system, (m.seg_id,), (m.form, *sorted(others)),
-                       f"{system} drops the name {m.form}, which the other systems render as "
-                       f"{' / '.join(sorted(others))}",
-                       (SpanRef(m.seg_id, "src", m.start, m.end),))
+                       message, spans)
+
+
+_CAP_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]*))*")
+
+
+def replacement(text: str, others: list[str], word: tuple[int, int, str],
+                other: str) -> tuple[int, int, str] | None:
+    """What ``text`` has where the ``others`` have the name ``word`` (a span of ``other``):
+    the run of capitalised words of ``text`` that none of the others has, nearest to the
+    name's relative place (John F. Kennedy for John Nixon); None when there is none."""
+    from mtreview.arabic.name_align import EN_STOP
+
+    seen = {fold_latin(w).lower() for o in others for w in _WORD_RE.findall(o)}
+    where = word[0] / max(1, len(other))
+    best = None
+    for run in _CAP_RUN_RE.finditer(text):
+        new = [w for w in _WORD_RE.findall(run.group())
+               if fold_latin(w).lower() not in seen and w.lower() not in EN_STOP and len(w) > 1]
+        initial = not text[:run.start()].strip() or text[:run.start()].rstrip()[-1] in ".!?\"“"
+        if not new or (initial and " " not in run.group()):
+            continue  # a capitalised first word of a sentence (According …) is no name
+        lead = _LEAD_RE.match(run.group())
+        if lead:  # The Eurythmics → Eurythmics
+            run_start, group = run.start() + lead.end(), run.group()[lead.end():]
+        else:
+            run_start, group = run.start(), run.group()
+        dist = abs(run_start / max(1, len(text)) - where)
+        if best is None or dist < best[0]:
+            best = (dist, (run_start, run.end(), group))
+    return best[1] if best and best[0] <= 0.35 else None
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_LEAD_RE = re.compile(r"(?:The|A|An|In|On|At|Of|By)\s+")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import re
 import os
 import sys
 
@@ -26,21 +28,63 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "logical, the text as stored); jsonl is always logical")
 
 
-def render_table(flags: list, ran: list[str]) -> str:
+def render_table(flags: list, ran: list[str], mode: str = "logical") -> str:
+    """One row per item (the flags of one segment and one system are one item, see
+    :mod:`mtreview.checks.grouping`), then a count per check. Everything from files goes
+    through ``visible()``; each Arabic run is isolated (FSI…PDI in ``logical`` mode) or laid
+    out on its own (``visual``/``shaped``), so a message reads in order on a terminal."""
+    from mtreview.checks.grouping import group_flags, group_severity
+
     rows = [("check", "severity", "system", "segments", "forms", "message")]
-    for f in flags:
+    for _, items in group_flags(flags):
+        f = items[0]
         segs = ",".join(map(str, f.segments[:8])) + ("…" if len(f.segments) > 8 else "")
-        forms = " | ".join(f.forms[:4]) + (" …" if len(f.forms) > 4 else "")
-        rows.append((f.check, f.severity, f.system or "(source)", segs, forms, f.message))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4]
+        forms = list(dict.fromkeys(x for g in items for x in g.forms))
+        shown = " | ".join(_cell(x, mode) for x in forms[:4]) + (" …" if len(forms) > 4 else "")
+        message = " · ".join(_cell(g.message, mode) for g in items)
+        rows.append(("+".join(g.check for g in items), group_severity(items),
+                     _cell(f.system, mode) if f.system else "(source)", segs, shown, message))
+    widths = [max(_width(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r[:4], widths)) + "  " + r[4]
              + ("  " + r[5] if r is not rows[0] else "  message") for r in rows]
     counts: dict[str, int] = {}
     for f in flags:
         counts[f.check] = counts.get(f.check, 0) + 1
     summary = ", ".join(f"{c} {counts.get(c, 0)}" for c in ran)
-    lines.append(f"{len(flags)} flag(s): {summary}")
+    lines.append(f"{len(flags)} flag(s) in {len(rows) - 1} item(s): {summary}")
     return "\n".join(lines)
+
+
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+@functools.lru_cache(maxsize=1)
+def _arabic_runs() -> "re.Pattern[str]":
+
+    from mtreview.arabic.normalize import ARABIC_LETTERS
+
+    letters = f"{ARABIC_LETTERS}\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed"
+    digits = "\u0660-\u0669\u06f0-\u06f9\u066b\u066c"
+    return re.compile(f"[{letters}](?:[{letters}{digits} ،؛]*[{letters}])?")
+
+
+def _cell(text: str, mode: str) -> str:
+    """``text`` from a file made safe (``visible``) with each Arabic run isolated."""
+    from mtreview.core.visible import visible
+
+    text = visible(text)
+    runs = _arabic_runs()
+    if mode == "logical":
+        return runs.sub(lambda m: _FSI + m.group() + _PDI, text)
+    from mtreview.arabic.display import display
+
+    return runs.sub(lambda m: display(m.group(), None, mode, rtl=True), text)
+
+
+def _width(text: str) -> int:
+    from mtreview.arabic.display import cell_width
+
+    return cell_width(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,21 +111,15 @@ def run(args: argparse.Namespace) -> int:
     severity_rank = {"major": 0, "minor": 1, "info": 2}
     flags.sort(key=lambda f: (f.segments[:1], severity_rank.get(f.severity, 3), f.check))
     if args.format == "jsonl":
+        from mtreview.checks.grouping import group_flags
+
+        keys = {id(f): k for k, items in group_flags(flags) for f in items}
         for f in flags:
             d = f.to_dict()
             d["check_side"] = CHECKS[f.check].side
+            d["group"] = keys[id(f)]
             print(json.dumps(d, ensure_ascii=False))
     else:
         mode = args.display or ("shaped" if sys.stdout.isatty() else "logical")
-        print(for_terminal(render_table(flags, ids), mode))
+        print(render_table(flags, ids, mode))
     return 0
-
-
-def for_terminal(text: str, mode: str) -> str:
-    """Each left-to-right line with its Arabic runs reordered (and joined) for a terminal
-    that does no bidi of its own; ``logical`` leaves the text as stored."""
-    if mode == "logical":
-        return text
-    from mtreview.arabic.display import display
-
-    return "\n".join(display(line, None, mode, rtl=False) for line in text.split("\n"))

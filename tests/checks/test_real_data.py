@@ -37,6 +37,10 @@ def test_madar_gemma_garbage_is_flagged(madar_project):
     assert GEMMA_GARBAGE <= gemma
     checks = {f["check"] for f in flags if f["system"] == "gemma-3-27b-it"}
     assert {"wrong-script", "untranslated", "repetition"} <= checks
+    # one problem, one item: each garbage line's flags share one group key
+    for seg in GEMMA_GARBAGE:
+        keys = {f["group"] for f in flags if f["system"] == "gemma-3-27b-it" and f["segments"] == [seg]}
+        assert keys == {f"{seg}:gemma-3-27b-it"}
     # precision: the other five systems' outputs are fluent; at most a handful of flags
     others = [f for f in flags if f["system"] not in (None, "gemma-3-27b-it")]
     assert len(others) <= 3, others

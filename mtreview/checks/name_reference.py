@@ -1,0 +1,61 @@
+"""``name-reference``: a system renders a source name otherwise than the reference does, and
+not just in spelling (BLOOM writes "John F. Kennedy" where the reference has John Nixon for
+جون نيكسون). Renderings are compared with Latin diacritics and case folded (Erdoğan =
+erdogan); a system whose own rendering aligns with the name by sound only spells it
+differently and is left to ``name-rendering``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mtreview.arabic.name_align import fold_latin, latin_key, rendering_key
+from mtreview.checks.base import Check, CheckInput, register
+from mtreview.checks.names import reference_renderings, renderings, replacement
+from mtreview.core.types import Flag, SpanRef
+
+
+SPELLING = 55.0  # a rendering at least this alike (rapidfuzz ratio) is the name respelled
+
+
+def _respelled(run: str, key: str) -> bool:
+    """Is a word of ``run`` the reference's rendering (``key``) spelled otherwise
+    (Cintra / Sintra, Sunderban / Sundarbans)?"""
+    from rapidfuzz.fuzz import ratio
+
+    return any(ratio(rendering_key(w), key) >= SPELLING or latin_key(w) == latin_key(key)
+               for w in run.split())
+
+
+@register
+class NameReference(Check):
+    id = "name-reference"
+    severity = "major"
+    side = "tgt"
+    uses_names = True
+    description = ("a source name the reference renders is rendered as another name by a "
+                   "system (not a spelling variant)")
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        ref = reference_renderings(data)
+        if not any(ref):
+            return
+        found = renderings(data)
+        for i, m in enumerate(data.mentions):
+            r = ref[i]
+            if r is None:
+                continue
+            key = rendering_key(r[2])
+            reference = data.references[m.seg_id][0]
+            for system, words in found.items():
+                text = data.systems[system].get(m.seg_id)
+                if not text or words[i] is not None or key in fold_latin(text).lower():
+                    continue
+                instead = replacement(text, [reference], r, reference)
+                if instead is None or _respelled(instead[2], key):
+                    continue  # left out (name-dropped compares systems), or respelled
+                yield Flag(self.id, self.severity, system, (m.seg_id,),
+                           (m.form, instead[2], r[2]),
+                           f"{system} has {instead[2]} where the reference has {r[2]} "
+                           f"({m.form})",
+                           (SpanRef(m.seg_id, "src", m.start, m.end),
+                            SpanRef(m.seg_id, "tgt", instead[0], instead[1], system)))
