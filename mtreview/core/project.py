@@ -18,18 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from mtreview.core.protocols import MQM_CATEGORIES
 from mtreview.core.store import STORE_NAME, Store, StoreError, utcnow
 from mtreview.core.types import Document, Reference, Segment
 from mtreview.errors import UserError
 
 CONFIG_NAME = "mtreview.toml"
 
-DEFAULT_MQM_CATEGORIES = [
-    "Accuracy/Mistranslation", "Accuracy/Omission", "Accuracy/Addition",
-    "Accuracy/Untranslated", "Fluency/Grammar", "Fluency/Spelling", "Fluency/Punctuation",
-    "Fluency/Register", "Terminology/Inconsistent", "Style/Awkward", "Locale/Name format",
-    "Non-translation", "Other",
-]
+DEFAULT_MQM_CATEGORIES = list(MQM_CATEGORIES)  # the tree of core/protocols.py
 
 
 def default_config(src_lang: str, tgt_lang: str, name: str) -> dict[str, Any]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from mtreview.tui.keyspec import KeySpec
 from mtreview.tui.marking_keys import MARKING_KEYS, MarkingActions
+from mtreview.tui.span_keys import SPAN_KEYS, SpanActions
 
-FEATURE_KEYS: tuple[KeySpec, ...] = MARKING_KEYS
+FEATURE_KEYS: tuple[KeySpec, ...] = MARKING_KEYS + SPAN_KEYS
 
 
-class FeatureActions(MarkingActions):
+class FeatureActions(MarkingActions, SpanActions):
     """Every feature's actions, for the review screen to inherit."""

@@ -18,7 +18,8 @@ from mtreview.core.types import ErrorSpan, Flag, Review
 
 # flag severity → proposed span severity ("info" flags still deserve a look: minor)
 SEVERITY = {"major": "major", "minor": "minor", "info": "minor"}
-# check id → proposed MQM category (from MQM_TREE); "Other" when a check is not listed
+# The checks whose spans point at erroneous words, and the MQM category (from MQM_TREE) each
+# proposes. Checks not listed (length-ratio, empty: the whole translation) suggest no span.
 CATEGORY = {
     "number-mismatch": "Accuracy/Mistranslation",
     "name-rendering": "Accuracy/Mistranslation",
@@ -27,8 +28,10 @@ CATEGORY = {
     "untranslated": "Accuracy/Untranslated text",
     "repetition": "Accuracy/Addition",
     "quote-balance": "Fluency/Punctuation",
-    "empty": "Accuracy/Omission",
 }
+# A source-side flag of no system (name-variant: one name spelt several ways in the source)
+# is suggested in MQM only, as a source error on every card.
+SOURCE_CATEGORY = "Source error"
 ORIGIN_PREFIX = "check:"
 
 
@@ -69,20 +72,27 @@ def edited_origin(origin: str) -> str:
 
 
 def suggestions(flags: Iterable[Flag], seg_id: int, system: str, review: Review | None,
-                dismissed: set | frozenset = frozenset()) -> list[Suggestion]:
+                dismissed: set | frozenset = frozenset(),
+                protocol: str = "esa") -> list[Suggestion]:
     """The suggested spans of one system's translation of one segment, in text order:
-    flag spans on that system, minus those already marked or dismissed."""
+    flag spans on that system (and in MQM source errors), minus those already marked or
+    dismissed."""
     marked = {(s.side, s.start, s.end) for s in (review.spans if review else ())}
     out: dict[tuple, Suggestion] = {}
     for flag in flags:
         for ref in flag.spans:
             if ref.seg_id != seg_id or ref.end <= ref.start:
                 continue
-            if (ref.system or flag.system) != system:
+            owner = ref.system or flag.system
+            if owner is None and ref.side == "src" and protocol == "mqm":
+                category = SOURCE_CATEGORY
+            elif owner == system and flag.check in CATEGORY:
+                category = CATEGORY[flag.check]
+            else:
                 continue
             sug = Suggestion(seg_id, system, ref.side, ref.start, ref.end,
-                             SEVERITY.get(flag.severity, "minor"),
-                             CATEGORY.get(flag.check, "Other"), flag.check, flag.message)
+                             SEVERITY.get(flag.severity, "minor"), category, flag.check,
+                             flag.message)
             if (sug.side, sug.start, sug.end) in marked or sug.key in dismissed:
                 continue
             out.setdefault((sug.side, sug.start, sug.end), sug)

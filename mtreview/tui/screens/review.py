@@ -11,8 +11,6 @@ from textual.keys import _character_to_key
 from textual.screen import Screen
 
 from mtreview.arabic.display import MODES, display
-from mtreview.core.protocols import SPAN_PROTOCOLS
-from mtreview.core.types import ErrorSpan
 from mtreview.core.visible import visible
 from mtreview.tui.bindings import REVIEW_KEYS, effective_keys, key_actions
 from mtreview.tui.features import FeatureActions
@@ -167,10 +165,12 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             pane.scroll_to_block("source" if self.side == "src" else f"card{self.focus_card}")
 
     def card_spans(self, i: int) -> list[tuple[int, int, str]]:
-        """Flag, error and cursor spans (logical offsets) of card ``i``'s translation."""
+        """Flag, suggested, error and cursor spans (logical offsets) of card ``i``'s
+        translation."""
         view, card = self.view, self.view.cards[i]
         spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
                  if s.side == "tgt" and s.system == card.system]
+        spans += [(s.start, s.end, "suggest") for s in self.suggestions_of(i) if s.side == "tgt"]
         review = self.session.review_of(view.segment.id, card.system)
         if review:
             spans += [(s.start, s.end, s.severity) for s in review.spans if s.side == "tgt"]
@@ -209,6 +209,9 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             out.append((f"card{i}", card_block(text, width, self.mode, spans,
                                                c.label, review, session.protocol,
                                                i == self.focus_card)[0]))
+            rows = self.span_rows(i)
+            if rows is not None:
+                out.append((f"spans{i}", rows))
         labels = {c.system: c.label for c in view.cards}
         hidden = ({name: labels.get(name, "another system") for name in session.systems}
                   if session.blind else None)
@@ -265,30 +268,6 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self.side = "tgt" if self.side == "src" else "src"
         self.restore_cursor()
         self.paint()
-
-    def action_mark(self, severity: str) -> None:
-        card = self.card()
-        if card is None:
-            return
-        if self.session.protocol not in SPAN_PROTOCOLS:
-            self.notify(f"{self.session.protocol.upper()} has no error spans", severity="warning")
-            return
-        start, end = self.selection()
-        seg_id, side = self.view.segment.id, self.side
-
-        def add(category: str | None) -> None:
-            if category is None and self.session.protocol == "mqm":
-                return
-            span = ErrorSpan(start, end, severity, category or "", side)
-            self.session.add_span(seg_id, card.system, span)
-            self.paint()
-
-        if self.session.protocol == "mqm":
-            from mtreview.tui.screens.category import CategoryScreen
-
-            self.app.push_screen(CategoryScreen(self.session.categories), add)
-        else:
-            add(None)
 
     def action_delete_span(self) -> None:
         card = self.card()
