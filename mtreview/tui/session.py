@@ -223,6 +223,9 @@ class ReviewSession:
         if delta:
             self.reviewed[key[0]] = self.reviewed.get(key[0], 0) + delta
 
+    def _delete(self, key: tuple[int, str]) -> None:
+        self.store.delete_review(key[0], key[1], self.reviewer)
+
     def undo(self) -> tuple[int, str] | None:
         """Undo the last change of this session (a score, a span, a comment, a done mark):
         the review before it goes back to the store (or the review is deleted when there
@@ -232,7 +235,7 @@ class ReviewSession:
         key, before = self._undo.pop()
         after = self._reviews.get(key)
         if before is None:
-            self.store.delete_review(key[0], key[1], self.reviewer)
+            self._delete(key)
         else:
             self.store.save_review(before)
         self._set(key, after, before)
@@ -265,4 +268,12 @@ class ReviewSession:
             return None
         victim = min(covering, key=lambda s: s.end - s.start)
         kept = tuple(s for s in review.spans if s is not victim)
+        if not kept and not review.comment and not PROTOCOLS[self.protocol].has_score:
+            # MQM with no span left is not "no error" (that takes an explicit enter): the
+            # translation goes back to not reviewed
+            key = (seg_id, system)
+            self._delete(key)
+            self._undo.append((key, review))
+            self._set(key, review, None)
+            return replace(review, spans=())
         return self._save(replace(review, spans=kept))

@@ -140,3 +140,21 @@ def test_undo_restores_the_previous_state_in_the_store(project_dir):
     assert (unmarked.score, unmarked.spans) == (60.0, ())
     assert (back.score, back.spans) == (50.0, ())
     assert gone == {} and "nothing to undo" in screen
+
+
+def test_mqm_without_spans_left_is_not_reviewed_and_undo_brings_the_span_back(project_dir):
+    from mtreview.core.types import ErrorSpan
+    from mtreview.tui.session import ReviewSession
+
+    with Project.open(project_dir) as p:
+        session = ReviewSession(p, "mia", "mqm")
+        session.load_index()
+        session.view(1)
+        session.add_span(1, SYSTEMS[0], ErrorSpan(0, 3, "major", "Accuracy/Mistranslation"))
+        assert session.reviewed == {1: 1}
+        session.delete_span(1, SYSTEMS[0], "tgt", 1)
+        assert session.reviewed.get(1, 0) == 0 and p.store.reviews(reviewer="mia") == []
+        session.undo()
+        (back,) = p.store.reviews(reviewer="mia")
+        assert [s.category for s in back.spans] == ["Accuracy/Mistranslation"]
+        assert session.reviewed == {1: 1}
