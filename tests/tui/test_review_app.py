@@ -234,6 +234,7 @@ def test_comment_search_display_mode_help_and_summary(project_dir):
     assert out["found"] <= 9 and needle.lower() in " ".join(
         texts(project_dir, out["found"])[0].values()).lower()
     assert "next unreviewed segment" in out["help"] and "question_mark" in out["help"]
+    assert "in [keys] of" in out["help"]  # the title is not read as Rich markup
     assert "30 segments × 3 systems" in out["summary"]
     assert "1/30" in out["summary"]
     # the summary shows the same numbers as `mtreview report`

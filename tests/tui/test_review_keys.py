@@ -158,3 +158,15 @@ def test_mqm_without_spans_left_is_not_reviewed_and_undo_brings_the_span_back(pr
         (back,) = p.store.reviews(reviewer="mia")
         assert [s.category for s in back.spans] == ["Accuracy/Mistranslation"]
         assert session.reviewed == {1: 1}
+
+
+def test_a_pasted_burst_is_typed_key_by_key(project_dir):
+    app = create_app(project_dir, reviewer="paste")
+
+    async def steps(pilot):
+        pilot.app.screen.post_message(events.Paste("s77\r\ts66\r"))
+        await settle(pilot, lambda: len(reviews(project_dir)) == 2)
+
+    drive(app, steps)
+    got = {k: r.score for k, r in reviews(project_dir).items()}
+    assert got == {(1, SYSTEMS[0]): 77.0, (1, SYSTEMS[1]): 66.0}
