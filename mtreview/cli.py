@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "report": "mtreview.commands.report",
     "export": "mtreview.commands.export",
     "status": "mtreview.commands.status",
+    "serve": "mtreview.commands.serve",
     "demo": "mtreview.commands.demo",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from mtreview.core.protocols import PROTOCOL_NAMES
@@ -42,6 +43,8 @@ def refresh_snapshot(project) -> None:
 
 def need_terminal() -> None:
     """The review UI reads keys from a terminal: without one it would hang or draw garbage."""
+    if os.environ.get("TEXTUAL_DRIVER"):  # a served session: the driver talks to a browser
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("review needs a terminal (stdin and stdout must be a tty); "
                         "run it in a terminal, not in a pipe or a script")
