@@ -63,11 +63,11 @@ class Served:
         self.project = project
         self.port = free_port()
         self.err_path = tmp / "serve.err"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mtreview", "serve", str(project), "--port", str(self.port),
-             "--reviewers", reviewers],
-            stdout=subprocess.PIPE, stderr=open(self.err_path, "w"), text=True,
-            start_new_session=True)
+        with open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mtreview", "serve", str(project), "--port",
+                 str(self.port), "--reviewers", reviewers],
+                stdout=subprocess.PIPE, stderr=err, text=True, start_new_session=True)
         self.links: dict[str, str] = {}
         assert self.proc.stdout is not None
         for _ in reviewers.split(","):

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from mtreview.core.project import Project
-
 from tests.conftest import FLORES, need_shared
 from tests.serve.conftest import Served, build_project, sample_project
 
@@ -115,9 +114,8 @@ async def _session(base: str, token: str, keys: str, project: Path, reviewer: st
     if the review is not saved 10 s later (keys typed while the app still starts)."""
     import aiohttp
 
-    async with aiohttp.ClientSession() as http:
-        async with http.ws_connect(f"{base.replace('http', 'ws')}/ws/{token}"
-                                   "?width=120&height=40") as ws:
+    url = f"{base.replace('http', 'ws')}/ws/{token}?width=120&height=40"
+    async with aiohttp.ClientSession() as http, http.ws_connect(url) as ws:
             await ws.send_json(["resize", {"width": 120, "height": 40}])
             received = 0
             end = time.monotonic() + 60

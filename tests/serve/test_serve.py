@@ -9,7 +9,6 @@ import stat
 
 from mtreview.core.project import Project
 from mtreview.serve.tokens import TokenBook, token_hash
-
 from tests.serve.conftest import get_status, sample_project
 
 
