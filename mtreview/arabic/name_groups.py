@@ -109,11 +109,17 @@ def group_stems(stems: Iterable[str], evidence: Mapping[str, set[str]] | None = 
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 ev_a, ev_b = evidence.get(a), evidence.get(b)
-                if derived(a, b):
+                if derived(a, b) or _ambiguous(ev_a) or _ambiguous(ev_b):
                     continue
                 if same_word(ev_a, ev_b) or (not ev_a and not ev_b and _shared(context, a, b)):
                     union(a, b)
     return {s: find(s) for s in unique}
+
+
+def _ambiguous(words: set[str] | None) -> bool:
+    """A stem aligned with two different words (مارس: March and MERS) is two names."""
+    return bool(words) and len(words) > 1 and any(
+        renderings_differ({a}, {b}) for a in words for b in words if a < b)
 
 
 def _shared(context: Mapping[str, set[str]], a: str, b: str) -> bool:

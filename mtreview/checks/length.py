@@ -16,7 +16,7 @@ from mtreview.checks.base import Check, CheckInput, SegmentCheck, register
 from mtreview.core.types import Flag, SpanRef
 
 FACTOR = 2.5
-MIN_CHARS = 20
+MIN_CHARS = 50  # shorter pairs ("Hats off to Thomas.") vary too much in length
 MIN_PAIRS = 50  # fewer pairs: compare with PRIOR_RATIO instead of the run's median
 PRIOR_RATIO = 1.15  # English chars per Arabic char: median of FLORES, MADAR (1.15), NTREX (1.09)
 

@@ -121,6 +121,11 @@ def _close(run: list[float], values: set[float], century: bool) -> None:
     if not run:
         return
     values.update(run)
+    for p, v in zip(run, run[1:]):  # pairs: الحادي عشر والثاني عشر → 11, 12
+        if p < 10 and (v == 10 or v in _TENS_VALUES):
+            values.add(p + v)
+        elif v >= 100 and p < 1000:
+            values.add(p * v)
     total = cur = 0.0
     for v in run:
         if v >= 1000 and v in _MULT_VALUES:
@@ -140,6 +145,7 @@ def _close(run: list[float], values: set[float], century: bool) -> None:
 
 
 _MULT_VALUES = frozenset(_MULTS.values())
+_TENS_VALUES = frozenset(_TENS.values())
 
 _EN_WORDS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "

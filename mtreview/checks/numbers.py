@@ -34,7 +34,7 @@ EN_NUM_RE = re.compile(r"\d+(?:[.,]\d+)*" + _SPACED +
 TIME_RE = re.compile(r"\b([01]?\d|2[0-3])[:،] ?([0-5]\d)\b")  # 15:00, and 15،00 in Arabic
 FRACTION_RE = re.compile(r"(?<![\d/])([1-9])/([2-9]|10)(?![\d/])")  # 2/3 (not 24/7, 9/11)
 AR_MULT_RE = re.compile(rf"[\d٠-٩۰-۹]\s*(?:{_AR_MULTS}){_NOT_AR_LETTER}")
-EN_MULT_RE = re.compile(r"thousand|million|billion|trillion|\dbn\b|\d(?:m|k|tn)\b", re.IGNORECASE)
+_ABBR_RE = re.compile(r"\d(?:bn|tn|[mkMK])\b")  # £125m, $2bn, 5k
 _RUN_RE = re.compile(r"\d+(?:[.,،]\d{3}(?!\d))*")  # thousands groups joined: 1,000 = 1000
 _SEP_RE = re.compile("[.,،  \u00a0\u202f\u2009]")
 _MARKUP_RE = re.compile(r"</?[A-Za-z][^<>\n]{0,80}>")
@@ -58,8 +58,7 @@ def _runs(text: str) -> tuple[str, ...]:
 
 def _has_en_multiplier(text: str) -> bool:
     low = text.lower() if not text.islower() else text
-    return ("illion" in low or "thousand" in low or "bn" in low or "m" in low or "k" in low) \
-        and EN_MULT_RE.search(text) is not None
+    return "illion" in low or "thousand" in low or _ABBR_RE.search(text) is not None
 
 
 class Number(NamedTuple):

@@ -105,16 +105,22 @@ class QuoteBalance(Check):
         for s in data.segments:
             docs[s.doc_id].append(s.id)
         source = data.source
+        src_bad: dict[str, list[list[tuple[str, int]]]] = {}  # per document, computed once
         for system, outputs in data.systems.items():
-            for ids in docs.values():
-                ids = [i for i in ids if i in outputs]
-                if not any(_MARK_RE.search(outputs[i]) for i in ids):
+            for doc, ids in docs.items():
+                marked = [_MARK_RE.search(outputs[i]) is not None if i in outputs else False
+                          for i in ids]
+                if not any(marked):
                     continue
-                src_bad = document_unpaired([source[i] for i in ids])
-                for seg_id, marks, src_marks in zip(ids, document_unpaired(
-                        [outputs[i] for i in ids]), src_bad):
+                if doc not in src_bad:
+                    src_bad[doc] = document_unpaired([source[i] for i in ids])
+                bad = document_unpaired([outputs.get(i, "") if m else "" for i, m in
+                                         zip(ids, marked)])
+                for seg_id, marks, src_marks in zip(ids, bad, src_bad[doc]):
+                    if not marks or src_marks:
+                        continue
                     src = source[seg_id]
-                    if not marks or src_marks or unbalanced(src) or not _MARK_RE.search(src):
+                    if unbalanced(src) or not _MARK_RE.search(src):
                         continue  # the source's marks do not pair up either, or it has none
                     kinds = list(dict.fromkeys(kind for kind, _ in marks))
                     yield Flag(self.id, self.severity, system, (seg_id,), tuple(kinds),

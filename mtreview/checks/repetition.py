@@ -22,6 +22,8 @@ MAX_N = 4
 WORD_LOOP_RE = re.compile(r"\b(\w++(?:\W++\w++){0,%d}?)(?:\W++\1\b){2,}" % (MAX_N - 1),
                           re.IGNORECASE)
 CHAR_LOOP_RE = re.compile(r"([^\W\d_]{2,10}?)\1{2,}")
+# one letter held for emphasis (لااااا, NOOOOO): faithful when the source holds one too
+_ELONGATED_RE = re.compile(r"([^\W\d_])\1{3,}")
 _SPLIT_RE = re.compile(r"\w+")
 
 
@@ -71,7 +73,8 @@ class Repetition(Check):
         hits = [m for m in WORD_LOOP_RE.finditer(tgt) if not m.group(1).isdigit()]
         if hits and WORD_LOOP_RE.search(src):
             hits = []  # the source loops too: faithful
-        hits += list(CHAR_LOOP_RE.finditer(tgt))
+        hits += [m for m in CHAR_LOOP_RE.finditer(tgt)
+                 if not (len(set(m.group(1))) == 1 and _ELONGATED_RE.search(src))]
         if hits:
             hits.sort(key=lambda m: m.start())
             yield Flag(self.id, self.severity, system, (seg_id,), tuple(m.group() for m in hits),

@@ -41,6 +41,14 @@ class Untranslated(SegmentCheck):
                             [SpanRef(seg_id, "tgt", m.start(), m.end(), system) for m in runs])
 
 
+_CITED_RE = re.compile(r"\((?:[A-Z][a-z]+:\s*)?$")
+
+
+def _cited(text: str, start: int) -> bool:
+    """Is the run at ``start`` a name quoted in brackets ("Huo-Yan" (Chinese: 火眼))?"""
+    return _CITED_RE.search(text, max(0, start - 20), start) is not None
+
+
 @register
 class WrongScript(SegmentCheck):
     id = "wrong-script"
@@ -49,7 +57,7 @@ class WrongScript(SegmentCheck):
     description = "letters of a script that is neither Latin nor Arabic in the translation"
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
-        runs = list(OTHER_SCRIPT_RE.finditer(tgt))
+        runs = [m for m in OTHER_SCRIPT_RE.finditer(tgt) if not _cited(tgt, m.start())]
         if runs and not OTHER_SCRIPT_RE.search(src):
             yield self.flag(seg_id, system, [m.group() for m in runs],
                             "foreign script in the translation: " + ", ".join(m.group() for m in runs),
