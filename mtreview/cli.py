@@ -14,6 +14,7 @@ import sys
 from typing import Sequence
 
 from mtreview import __version__
+from mtreview.core.visible import visible
 from mtreview.errors import UserError
 
 # command name -> module (registry: adding a command adds one line here and one module)
@@ -36,7 +37,7 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {visible(message)}\n")
         raise SystemExit(2)
 
 
@@ -66,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except UserError as e:
-        sys.stderr.write(f"mtreview: error: {e}\n")
+        # a message may quote a name or a line from a file: one line, nothing the terminal
+        # would run (escape sequences, bidi overrides) — see mtreview.core.visible
+        sys.stderr.write(f"mtreview: error: {visible(str(e))}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("mtreview: interrupted\n")

@@ -80,7 +80,9 @@ def print_summary(project, flags) -> None:
         where = f.system or "source"
         segs = ",".join(map(str, f.segments))
         out.append(f"⚑ {f.check:<16} {f.severity:<6} {where:<22} seg {segs}: {f.message}")
-    sys.stdout.write("\n".join(out) + "\n")
+    from mtreview.core.visible import visible
+
+    sys.stdout.write(visible("\n".join(out), keep_newlines=True) + "\n")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,6 +25,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also translations nobody reviewed (reviewer and score null)")
     p.add_argument("--overwrite", action="store_true",
                    help="replace an existing output file or non-empty directory")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="csv: write cells as they are; by default a text cell starting with "
+                        "= + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it "
+                        "as a formula (read_csv removes it again)")
     p.add_argument("--license", default=None,
                    help="licence id for the dataset card (default: [export] license in "
                         "mtreview.toml, else 'unknown')")
@@ -45,12 +49,14 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"unknown export format {args.fmt!r} "
                             f"(known: {', '.join(FORMATS)})")
         fmt = FORMATS[args.fmt or guess_format(out)]
+        if args.raw_csv and fmt.name != "csv":
+            raise UserError(f"--raw-csv applies to the csv format only, not {fmt.name}")
         _check_out(project, out, fmt.is_dir, args.overwrite)
         _check_filters(project, args)
         licence = args.license or str(project.config.get("export", {}).get("license",
                                                                             "unknown"))
         job = ExportJob(project, RowFilter(args.reviewer, args.system, args.include_all),
-                        license=licence, command=_command(args))
+                        license=licence, command=_command(args), raw_csv=args.raw_csv)
         if job.table().num_rows == 0:
             raise UserError("nothing to export: no reviews match"
                             + ("" if args.include_all else
@@ -70,7 +76,8 @@ def _refresh_snapshot(project, args: argparse.Namespace) -> int:
     extra = [flag for flag, given in (("--format", args.fmt not in (None, "hf")),
                                       ("--reviewer", args.reviewer is not None),
                                       ("--system", args.system is not None),
-                                      ("--all", args.include_all)) if given]
+                                      ("--all", args.include_all),
+                                      ("--raw-csv", args.raw_csv)) if given]
     if extra:
         raise UserError(f"{extra[0]} needs an OUT path; `mtreview export DIR` alone "
                         f"refreshes {project.dataset_dir} with all reviews")
@@ -121,4 +128,6 @@ def _command(args: argparse.Namespace) -> str:
             parts.append(f"{flag} {val}")
     if args.include_all:
         parts.append("--all")
+    if args.raw_csv:
+        parts.append("--raw-csv")
     return " ".join(parts)

@@ -35,8 +35,11 @@ def run(args: argparse.Namespace) -> int:
     from mtreview.core import ingest
     from mtreview.core.project import Project
     from mtreview.core.types import Document
+    from mtreview.core.langs import check_language
     from mtreview.errors import UserError
 
+    check_language(args.src_lang, "--src-lang")
+    check_language(args.tgt_lang, "--tgt-lang")
     if args.from_format:
         from mtreview.export.importers import import_project
 

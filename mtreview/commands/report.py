@@ -24,6 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="random seed, as sacrebleu's SACREBLEU_SEED (default: %(default)s)")
     p.add_argument("--format", default="table",
                    help="table, json, markdown, csv or html (default: %(default)s)")
+    p.add_argument("--raw-csv", action="store_true",
+                   help="csv: write cells as they are; by default a text cell starting with "
+                        "= + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it")
     p.add_argument("--output", "-o", metavar="FILE", default=None,
                    help="write the report to FILE instead of standard output")
 
@@ -54,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format not in FORMATS:
         raise UserError(f"unknown format {args.format!r} (known: {', '.join(FORMATS)})")
+    if args.raw_csv and args.format != "csv":
+        raise UserError(f"--raw-csv applies to --format csv only, not {args.format}")
     bootstrap, ar, seed = _count("bootstrap", args.bootstrap), _count("ar", args.ar), \
         _count("seed", args.seed)
     out = Path(args.output) if args.output else None
@@ -62,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             _check_output(project, out)
         report = build_report(project, metrics=args.metrics, baseline=args.baseline,
                               bootstrap=bootstrap, ar=ar, seed=seed)
-    text = FORMATS[args.format](report)
+    text = FORMATS[args.format](report, **({"raw": True} if args.raw_csv else {}))
     if out is None:
         print(text, end="")
     else:

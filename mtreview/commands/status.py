@@ -38,6 +38,10 @@ def collect(project) -> dict:
 
 
 def render(info: dict) -> str:
+    """The status as text; names and provenance come from files, so control characters and
+    bidi overrides are shown as placeholders (:func:`mtreview.core.visible.visible`)."""
+    from mtreview.core.visible import visible
+
     lines = [
         f"project     {info['project']} ({info['languages']})",
         f"segments    {info['segments']} in {info['documents']} document(s)",
@@ -58,7 +62,7 @@ def render(info: dict) -> str:
         lines.append(f"flags       {sum(info['flags'].values())}")
         for check, n in sorted(info["flags"].items()):
             lines.append(f"  {check:<24} {n:>7}")
-    return "\n".join(lines)
+    return visible("\n".join(lines), keep_newlines=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -95,6 +95,10 @@ class Project:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise UserError(f"{p / CONFIG_NAME}: invalid TOML: {e}") from None
         project = cls(p, config)
+        from mtreview.core.langs import check_language
+
+        for key in ("src_lang", "tgt_lang"):  # they name files: a BCP-47 tag or nothing
+            check_language(getattr(project, key), f"{key} in {p / CONFIG_NAME}")
         try:
             project.store  # noqa: B018 - open (and migrate) now so errors surface here
         except (StoreError, OSError) as e:

@@ -35,6 +35,7 @@ class ExportJob:
     flt: RowFilter = RowFilter()
     license: str = "unknown"
     command: str = "mtreview export"
+    raw_csv: bool = False  # csv: cells as they are (no quote before formula-like cells)
     _table: pa.Table | None = field(default=None, repr=False)
 
     @property
@@ -110,7 +111,9 @@ CSV_NULLABLE = ("reviewer", "ref", "protocol", "score", "start_time", "end_time"
 
 class CsvFormat(ExportFormat):
     name = "csv"
-    description = "CSV with a header; error_spans and flags JSON-encoded, times ISO 8601"
+    description = ("CSV with a header; error_spans and flags JSON-encoded, times ISO 8601; "
+                   "text cells that a spreadsheet would run as formulas start with ' "
+                   "(unless --raw-csv)")
     suffixes = (".csv",)
 
     def write(self, job: ExportJob, out: Path) -> str:
@@ -125,12 +128,41 @@ class CsvFormat(ExportFormat):
             col = [t.isoformat() if t is not None else None for t in table[name].to_pylist()]
             table = table.set_column(table.schema.get_field_index(name), name,
                                      pa.array(col, pa.string()))
+        if not job.raw_csv:
+            table = _map_text_columns(table, _neutralise_column)
         pacsv.write_csv(table, str(out))
         return f"{table.num_rows} rows"
 
 
-def read_csv(path: str | os.PathLike, cache_dir: str | None = None) -> Any:
-    """Load a CSV written by the ``csv`` format back as a Dataset with the review features."""
+def _map_text_columns(table: pa.Table, fn: Any) -> pa.Table:
+    for i, f in enumerate(table.schema):
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            table = table.set_column(i, f.name, fn(table[f.name]))
+    return table
+
+
+def _neutralise_column(col: Any) -> Any:
+    """:func:`mtreview.core.cells.neutralise` on a whole Arrow column at once."""
+    from mtreview.core.cells import NEEDS_QUOTE_RE, QUOTE
+
+    needs = pc.match_substring_regex(col, NEEDS_QUOTE_RE)
+    if not pc.any(needs).as_py():
+        return col
+    return pc.if_else(needs, pc.binary_join_element_wise(QUOTE, col, ""), col)
+
+
+def _restore_column(col: Any) -> Any:
+    """:func:`mtreview.core.cells.restore` on a whole Arrow column at once."""
+    from mtreview.core.cells import QUOTE
+
+    return pc.replace_substring_regex(col, "^" + QUOTE, "", max_replacements=1)
+
+
+def read_csv(path: str | os.PathLike, cache_dir: str | None = None, *,
+             raw: bool = False) -> Any:
+    """Load a CSV written by the ``csv`` format back as a Dataset with the review features
+    (the original values: the quote that neutralised a formula-like cell is removed; pass
+    ``raw=True`` for a file written with ``--raw-csv``)."""
     import datasets
 
     ds = datasets.load_dataset(
@@ -138,6 +170,8 @@ def read_csv(path: str | os.PathLike, cache_dir: str | None = None) -> Any:
         cache_dir=cache_dir, keep_default_na=False,
         na_values={c: [""] for c in CSV_NULLABLE})
     table = ds.data.table
+    if not raw:
+        table = _map_text_columns(table, _restore_column)
     from mtreview.export.schema import arrow_schema
 
     schema = arrow_schema()
@@ -262,51 +296,66 @@ class MtMetricsEvalFormat(ExportFormat):
         segments = store.segments()
         table = job.table()
         systems = list(dict.fromkeys(table["system"].to_pylist()))
-        _lines(out / "sources" / f"{lp}.txt", [s.source for s in segments])
-        _lines(out / "documents" / f"{lp}.docs", [f"general\t{_name(s.doc_id)}"
+        files = wmt.file_names(systems)
+        _lines(out, ("sources", f"{lp}.txt"), [s.source for s in segments])
+        _lines(out, ("documents", f"{lp}.docs"), [f"general\t{'_'.join(s.doc_id.split())}"
                                                   for s in segments])
         refs = store.references()
         for idx in range(store.reference_count()):
-            _lines(out / "references" / f"{lp}.ref{chr(ord('A') + idx)}.txt",
+            _lines(out, ("references", f"{lp}.ref{_ref_name(idx)}.txt"),
                    [refs.get(s.id, [])[idx] if idx < len(refs.get(s.id, [])) else ""
                     for s in segments])
         for name in systems:
             texts = store.translations(name)
-            _lines(out / "system-outputs" / lp / f"{_name(name)}.txt",
+            _lines(out, ("system-outputs", lp, f"{files[name]}.txt"),
                    [texts.get(s.id, "") for s in segments])
         scores: dict[str, dict[tuple[str, int], list[float]]] = defaultdict(lambda: defaultdict(list))
         for r in job.reviewed():
             value = wmt.human_score(r["protocol"], r["score"], r["error_spans"])
             if value is not None:
                 scores[r["protocol"]][(r["system"], r["seg_id"])].append(value)
-        files = []
+        written = []
         for protocol, by_key in sorted(scores.items()):
             seg_lines, sys_lines = [], []
             for name in systems:
                 seg_scores = [mean(by_key[(name, s.id)]) if (name, s.id) in by_key else None
                               for s in segments]
-                seg_lines += [f"{_name(name)}\t{_fmt(v)}" for v in seg_scores]
+                seg_lines += [f"{files[name]}\t{_fmt(v)}" for v in seg_scores]
                 present = [v for v in seg_scores if v is not None]
-                sys_lines.append(f"{_name(name)}\t{_fmt(mean(present) if present else None)}")
-            base = out / "human-scores" / f"{lp}.{protocol}"
-            _lines(Path(f"{base}.seg.score"), seg_lines)
-            _lines(Path(f"{base}.sys.score"), sys_lines)
-            files += [f"{lp}.{protocol}.seg.score", f"{lp}.{protocol}.sys.score"]
-        return f"{len(systems)} systems, {len(segments)} segments, " + (
-            ", ".join(files) if files else "no human scores yet")
+                sys_lines.append(f"{files[name]}\t{_fmt(mean(present) if present else None)}")
+            for level, lines in (("seg", seg_lines), ("sys", sys_lines)):
+                _lines(out, ("human-scores", f"{lp}.{protocol}.{level}.score"), lines)
+                written.append(f"{lp}.{protocol}.{level}.score")
+        renamed = [f"{n!r} as {f}" for n, f in files.items() if f != n]
+        return (f"{len(systems)} systems, {len(segments)} segments, "
+                + (", ".join(written) if written else "no human scores yet")
+                + (f"; system names changed to be file names: {', '.join(renamed)}"
+                   if renamed else ""))
 
 
-def _name(name: str) -> str:
-    """mt-metrics-eval splits lines on whitespace: names carry none."""
-    return "_".join(name.split())
+def _ref_name(idx: int) -> str:
+    """refA … refZ, then refAA, refAB, …"""
+    name = ""
+    idx += 1
+    while idx:
+        idx, rem = divmod(idx - 1, 26)
+        name = chr(ord("A") + rem) + name
+    return name
 
 
 def _fmt(v: float | None) -> str:
     return "None" if v is None else repr(round(float(v), 6))
 
 
-def _lines(path: Path, lines: list[str]) -> None:
-    """One line each; a line break inside a text becomes a space (keeps the alignment)."""
+def _lines(root: Path, parts: tuple[str, ...], lines: list[str]) -> None:
+    """Write ``root/parts…``, one line each (a line break inside a text becomes a space, to
+    keep the alignment); a path that would leave ``root`` is refused."""
+    from mtreview.errors import UserError
+
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()) or any(
+            p in ("", ".", "..") or "/" in p for p in parts):
+        raise UserError(f"refusing to write {path}: outside the export directory {root}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(ln.replace("\r", " ").replace("\n", " ") + "\n" for ln in lines),
                     encoding="utf-8")

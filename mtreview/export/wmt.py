@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from mtreview.core.protocols import mqm_score
 
@@ -65,6 +65,49 @@ def human_score(protocol: str | None, score: float | None,
     if protocol == "mqm":
         return mqm_score(spans)
     return None
+
+
+# mt-metrics-eval reads system names from file names and splits score lines on whitespace
+FILE_NAME_MAX_BYTES = 120
+_UNSAFE_FILE_CHARS = re.compile(r"[^\w.+\-]")
+
+
+def file_names(names: Iterable[str], max_bytes: int = FILE_NAME_MAX_BYTES) -> dict[str, str]:
+    """A file name for each of ``names``: safe (letters, digits, ``_ . + -``; no leading
+    dot), at most ``max_bytes`` bytes of UTF-8, and unique even on a case-insensitive file
+    system (a clash gets ``-2``, ``-3``, …). A name that is already safe keeps its form."""
+    names = list(dict.fromkeys(names))
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    # names that are already safe file names keep them; the others are fitted around them
+    for name in names:
+        if _safe(name, max_bytes) and name.casefold() not in used:
+            out[name] = name
+            used.add(name.casefold())
+    for name in names:
+        if name in out:
+            continue
+        base = _UNSAFE_FILE_CHARS.sub("_", name).lstrip(".") or "_"
+        candidate, n = _cut(base, max_bytes), 1
+        while candidate.casefold() in used:
+            n += 1
+            suffix = f"-{n}"
+            candidate = _cut(base, max_bytes - len(suffix)) + suffix
+        used.add(candidate.casefold())
+        out[name] = candidate
+    return {name: out[name] for name in names}
+
+
+def _safe(name: str, max_bytes: int) -> bool:
+    return (bool(name) and not name.startswith(".") and not _UNSAFE_FILE_CHARS.search(name)
+            and len(name.encode("utf-8")) <= max_bytes)
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= max_bytes:
+        return text
+    return data[:max_bytes].decode("utf-8", errors="ignore")
 
 
 def lang3(code: str) -> str:

@@ -13,6 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
+from mtreview.core.visible import visible
 from mtreview.metrics.registry import METRICS
 from mtreview.report import render
 from mtreview.report.build import Report
@@ -35,7 +36,8 @@ code{font-size:.85em;background:#f6f6f6;padding:1px 3px}
 
 
 def _e(x: object) -> str:
-    return html.escape(str(x))
+    """Text in the page: HTML escaped, controls and bidi overrides as placeholders."""
+    return html.escape(visible(str(x)))
 
 
 def _nice_range(lo: float, hi: float) -> tuple[float, float, float]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import math
 from typing import Any, Callable
 
+from mtreview.core.cells import neutralise
+from mtreview.core.visible import visible
 from mtreview.metrics.registry import METRICS
 from mtreview.report.build import Report
 
@@ -116,7 +119,9 @@ def render_table(r: Report) -> str:
         out += ["", "signatures"]
         out += [f"  {m}: {METRICS[m].name}|{sig}" for m, sig in r.signatures.items()]
     out += [f"note: {n}" for n in r.notes]
-    return "\n".join(out) + "\n"
+    # names and notes come from files: control characters and bidi overrides shown as
+    # placeholders (the stored text is unchanged)
+    return visible("\n".join(out), keep_newlines=True) + "\n"
 
 
 def render_json(r: Report) -> str:
@@ -140,23 +145,31 @@ def _json_default(x):
     return None if isinstance(x, float) and math.isnan(x) else str(x)
 
 
+def _md_text(text: object) -> str:
+    """Text from files in Markdown: HTML escaped (a system called `<img src=x>` stays text),
+    controls and bidi overrides as visible placeholders."""
+    return html.escape(visible(str(text)), quote=False)
+
+
 def _md(header: list[str], rows: list[list[str]]) -> list[str]:
-    esc = lambda c: str(c).replace("|", "\\|")
+    esc = lambda c: _md_text(c).replace("|", "\\|")
     return ["| " + " | ".join(map(esc, header)) + " |",
             "|" + "|".join("---" for _ in header) + "|"] + \
            ["| " + " | ".join(map(esc, row)) + " |" for row in rows]
 
 
 def render_markdown(r: Report) -> str:
-    out = [f"# Evaluation report: {r.project}", "",
-           f"{len(r.seg_ids)} segments, {len(r.systems)} systems, baseline **{r.baseline}**."]
+    out = [f"# Evaluation report: {_md_text(r.project)}", "",
+           f"{len(r.seg_ids)} segments, {len(r.systems)} systems, baseline "
+           f"**{_md_text(r.baseline)}**."]
     if r.metrics:
         out += ["", "## Automatic metrics", "",
                 f"Score ±95% CI ({r.bootstrap} paired bootstrap resamples, seed {r.seed}); "
                 f"p against the baseline (bootstrap / {r.ar} randomisation trials); "
                 "cluster as WMT (p<0.05).", ""]
         out += _md(*metric_rows(r))
-    out += ["", "## Verdict", ""] + [f"- **{s}**: {r.verdict(s)}" for s in r.systems]
+    out += ["", "## Verdict", ""] + [f"- **{_md_text(s)}**: {_md_text(r.verdict(s))}"
+                                     for s in r.systems]
     if r.human:
         out += ["", "## Human scores", ""] + _md(["protocol", "system", "mean ±CI", "z ±CI",
                                                    "n"], human_rows(r))
@@ -173,7 +186,7 @@ def render_markdown(r: Report) -> str:
                             for d, by in r.documents.items() for s, v in by.items()])
     if r.metrics:
         out += ["", "## Signatures", ""] + [f"- `{m}|{sig}`" for m, sig in r.signatures.items()]
-    out += [f"\n> note: {n}" for n in r.notes]
+    out += [f"\n> note: {_md_text(n)}" for n in r.notes]
     return "\n".join(out) + "\n"
 
 
@@ -181,9 +194,33 @@ CSV_COLUMNS = ["section", "system", "document", "metric", "score", "mean", "ci",
                "p_ar", "cluster", "n", "signature"]
 
 
-def render_csv(r: Report) -> str:
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+class _CsvWriter:
+    """csv.writer whose text cells are shown safely: controls and bidi overrides as
+    placeholders, and (unless ``raw``) a formula-like cell prefixed with ' (OWASP)."""
+
+    def __init__(self, buf: io.StringIO, raw: bool) -> None:
+        self._w = csv.writer(buf, lineterminator="\n")
+        self._raw = raw
+
+    def writerow(self, row: list[Any]) -> None:
+        cells = [visible(c) if isinstance(c, str) else c for c in row]
+        if not self._raw:  # numbers ("-0.5") are left alone: a spreadsheet reads them as such
+            cells = [neutralise(c) if isinstance(c, str) and not _is_number(c) else c
+                     for c in cells]
+        self._w.writerow(cells)
+
+
+def render_csv(r: Report, raw: bool = False) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _CsvWriter(buf, raw)
     w.writerow(CSV_COLUMNS)
     num = lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else repr(x)
     for s in r.systems:

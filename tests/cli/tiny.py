@@ -36,6 +36,10 @@ MQM_SPANS = {
 }
 
 
+def da_score(system: str, seg: int) -> float:
+    return 2.0 + 30 * seg - (10 if system == "sys-b" else 0)
+
+
 def make_project(path: Path, *, reviews: bool = True) -> Path:
     segments = [Segment(i, "doc1", 1, s) for i, s in enumerate(SOURCES, 1)]
     refs = [Reference(i, 0, r) for i, r in enumerate(REFERENCES, 1)]
@@ -48,7 +52,7 @@ def make_project(path: Path, *, reviews: bool = True) -> Path:
             t = "2026-01-01T10:00:00+00:00"
             for (name, seg), spans in MQM_SPANS.items():
                 store.save_review(Review(seg, name, "mira", "mqm", None, spans, "", t, t))
-                store.save_review(Review(seg, name, "dana", "da", 2.0 + 40 * seg, (), "",
+                store.save_review(Review(seg, name, "dana", "da", da_score(name, seg), (), "",
                                          t, t))
                 store.save_review(Review(seg, name, "esa-rev", "esa", 50.0 + seg,
                                          (ErrorSpan(0, 3, "minor"),), "", t, t))

@@ -12,7 +12,7 @@ from mtreview.core import protocols
 from mtreview.core.project import Project
 from mtreview.export.formats import FORMATS, ExportJob, publish
 from mtreview.report.build import build_report
-from tests.cli.tiny import MQM_SPANS, make_project
+from tests.cli.tiny import MQM_SPANS, da_score, make_project
 from tests.conftest import run_main
 
 
@@ -85,5 +85,5 @@ def test_mt_metrics_eval_scores_each_protocol_separately(project, tmp_path):
     assert sorted(p.name for p in scores.iterdir()) == sorted(
         f"ar-en.{p}.{lvl}.score" for p in ("da", "esa", "mqm") for lvl in ("seg", "sys"))
     da = _sys_scores(scores / "ar-en.da.sys.score")
-    assert da == {"sys-a": pytest.approx(mean(2.0 + 40 * s for s in (1, 2, 3))),
-                  "sys-b": pytest.approx(mean(2.0 + 40 * s for s in (1, 2, 3)))}
+    assert da == {name: pytest.approx(mean(da_score(name, s) for s in (1, 2, 3)))
+                  for name in ("sys-a", "sys-b")}
