@@ -33,9 +33,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mtreview.core import ingest
+    from mtreview.core.langs import check_language
     from mtreview.core.project import Project
     from mtreview.core.types import Document
-    from mtreview.core.langs import check_language
     from mtreview.errors import UserError
 
     check_language(args.src_lang, "--src-lang")
