@@ -55,7 +55,6 @@ class Metric:
     score_range = (0.0, 100.0)
     integer_stats = True  # statistics are integer counts (exact in float32/float64)
     sums_dtype: Any = np.float32
-    parallel_stats = False  # compute() is slow enough to spread over processes
 
     def compute(self, hyps: list[str], refs: list[list[str | None]],
                 sources: list[str] | None = None) -> np.ndarray:
@@ -210,12 +209,23 @@ class Ter(Metric):
     label = "TER"
     higher_is_better = False
     score_range = (0.0, 150.0)
-    parallel_stats = True
     integer_stats = False  # the average reference length can be fractional
 
     def make(self, sentence: bool = False) -> Any:
         from sacrebleu.metrics import TER
         return TER()
+
+    def compute(self, hyps: list[str], refs: list[list[str | None]],
+                sources: list[str] | None = None) -> np.ndarray:
+        from mtreview.metrics.ter import ter_stats
+        return ter_stats(self.make(), hyps, refs)
+
+    def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
+                    ) -> list[np.ndarray] | None:
+        from mtreview.metrics.ter import ter_stats
+        n = len(refs[0])
+        flat = ter_stats(self.make(), [h for sys_h in hyps for h in sys_h], refs)
+        return [flat[k * n:(k + 1) * n] for k in range(len(hyps))]
 
     def scores(self, sums: np.ndarray) -> np.ndarray:
         edits, ref = sums[:, 0], sums[:, 1]

@@ -9,26 +9,19 @@ Each system has one block per metric and reference set (:class:`Block`): a row o
 statistics per segment with the hash of its hypothesis, under a digest of the last request
 (segment ids and hypotheses), so a warm report reads one value per system and metric.
 
-What a metric needs is declared in ``metrics.registry``; nothing here tests a name. A
-metric declaring ``parallel_stats`` has its missing segments spread over worker processes
-when there are many of them and more than one CPU.
+What a metric needs is declared in ``metrics.registry``; nothing here tests a name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from mtreview.metrics.registry import Metric
-
-# Below this many segments to compute, a worker pool costs more than it saves.
-PARALLEL_MIN_SEGMENTS = 400
-
 
 @dataclass(frozen=True)
 class RefSet:
@@ -56,27 +49,10 @@ class RefSet:
         return [[stream[i] for i in positions] for stream in self.streams]
 
 
-def _compute_job(args: tuple[str, list[str], list[list[str | None]]]) -> np.ndarray:
-    from mtreview.metrics.registry import METRICS
-    name, hyps, refs = args
-    return METRICS[name].compute(hyps, refs)
-
-
 def compute_stats(metric: Metric, hyps: list[str], refs: list[list[str | None]],
-                  jobs: int | None = None, sources: list[str] | None = None) -> np.ndarray:
-    """Sufficient statistics of ``hyps`` (rows) against reference streams ``refs``; spread
-    over worker processes for a metric that declares ``parallel_stats``."""
-    n = len(hyps)
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if n < PARALLEL_MIN_SEGMENTS or jobs <= 1 or not metric.parallel_stats or sources:
-        return metric.compute(hyps, refs, sources)
-    import multiprocessing as mp
-    chunks = np.array_split(np.arange(n), jobs)
-    tasks = [(metric.name, [hyps[i] for i in c], [[r[i] for i in c] for r in refs])
-             for c in chunks if len(c)]
-    with mp.get_context("fork").Pool(len(tasks)) as pool:
-        parts = pool.map(_compute_job, tasks)
-    return np.concatenate(parts, axis=0)
+                  sources: list[str] | None = None) -> np.ndarray:
+    """Statistics of ``hyps`` (rows) against reference streams ``refs``."""
+    return metric.compute(hyps, refs, sources)
 
 
 def segment_stats(store, system: str, metric: Metric, refset: RefSet,
