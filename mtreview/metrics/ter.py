@@ -28,7 +28,6 @@ BLOOM, the OPUS-MT first-40 systems, MADAR's six systems, adversarial cases).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
