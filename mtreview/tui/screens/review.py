@@ -7,7 +7,6 @@ from textual import events, work
 from textual.actions import parse
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.keys import _character_to_key
 from textual.screen import Screen
 
 from mtreview.arabic.display import MODES, display
@@ -31,7 +30,15 @@ def words(text: str, whole: bool = False) -> list[tuple[int, int]]:
     return word_spans(text, whole)
 
 
-_PASTED_KEYS = {"\r": "enter", "\n": "enter", "\t": "tab", "\x1b": "escape"}
+_PASTED_KEYS = {"\r": "enter", "\n": "enter", "\t": "tab", "\x1b": "escape", " ": "space"}
+
+
+def key_name(ch: str) -> str:
+    """Textual's name of the key that types ``ch`` (``a``, ``A``, ``question_mark``,
+    ``slash``): Textual's own conversion, so a pasted key matches a typed one."""
+    from textual.keys import _character_to_key
+
+    return ch if not ch.isprintable() else _character_to_key(ch)
 
 
 class ReviewScreen(FeatureActions, EditActions, Screen):
@@ -91,9 +98,9 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
 
     # -- keys -------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
-        self.handle_key(event.key, event.character, event.aliases)
+        if self.handle_key(event.key, event.character, event.aliases):
+            event.stop()  # a key not handled here goes on to the app (ctrl+c, …)
+            event.prevent_default()
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste outside the prompt is typed keys (``s77`` + newline scores 77)."""
@@ -102,27 +109,29 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             self.prompt.insert(event.text)
             return
         for ch in event.text:
-            key = _PASTED_KEYS.get(ch) or _character_to_key(ch)
+            key = _PASTED_KEYS.get(ch) or key_name(ch)
             self.handle_key(key, ch if ch.isprintable() else None, [key])
 
-    def handle_key(self, key: str, character: str | None, aliases: list[str]) -> None:
+    def handle_key(self, key: str, character: str | None, aliases: list[str]) -> bool:
+        """Apply one key now; False when it is no key of this screen."""
         top = self.app.screen
         if top is not self:  # an earlier key of this burst opened another screen
             (top.focused or top).post_message(events.Key(key, character))
-            return
+            return True
         if not self.loaded and self.keymap.get(key) != "quit":
             self._pending.append((key, character, aliases))
-            return
+            return True
         if self.prompt.active:
             self.prompt_key(key, character)
-            return
-        for hook in self.key_hooks:
-            if hook(key, character):
-                return
+            return True
+        if any(hook(key, character) for hook in self.key_hooks):
+            return True
         action = next((self.keymap[k] for k in aliases if k in self.keymap), None)
-        if action is not None:
-            _, name, args = parse(action)
-            getattr(self, f"action_{name}")(*args)
+        if action is None:
+            return False
+        _, name, args = parse(action)
+        getattr(self, f"action_{name}")(*args)
+        return True
 
     # -- showing a segment ------------------------------------------------------------
     def show_row(self, row: int) -> None:
