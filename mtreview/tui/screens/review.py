@@ -94,11 +94,11 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self.show_row(self.session.first_unreviewed())
         pending, self._pending = self._pending, []
         for key in pending:  # typed while the index was loading
-            self.handle_key(*key)
+            self.apply_key(*key)
 
     # -- keys -------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
-        if self.handle_key(event.key, event.character, event.aliases):
+        if self.apply_key(event.key, event.character, event.aliases):
             event.stop()  # a key not handled here goes on to the app (ctrl+c, …)
             event.prevent_default()
 
@@ -110,9 +110,9 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             return
         for ch in event.text:
             key = _PASTED_KEYS.get(ch) or key_name(ch)
-            self.handle_key(key, ch if ch.isprintable() else None, [key])
+            self.apply_key(key, ch if ch.isprintable() else None, [key])
 
-    def handle_key(self, key: str, character: str | None, aliases: list[str]) -> bool:
+    def apply_key(self, key: str, character: str | None, aliases: list[str]) -> bool:
         """Apply one key now; False when it is no key of this screen."""
         top = self.app.screen
         if top is not self:  # an earlier key of this burst opened another screen
