@@ -17,5 +17,13 @@ class KeySpec:
     description: str
     show: bool = True  # in the footer
     priority: bool = False
-    # protocols whose footer shows this key first (empty: shown for every protocol)
-    protocols: tuple[str, ...] = ()
+
+
+_KEY_SYMBOLS = {"question_mark": "?", "slash": "/", "exclamation_mark": "!", "tilde": "~",
+                "dollar_sign": "$", "left_square_bracket": "[", "right_square_bracket": "]",
+                "enter": "⏎", "tab": "⇥"}
+
+
+def key_label(key: str) -> str:
+    """A Textual key name as the reviewer types it (``question_mark`` → ``?``)."""
+    return _KEY_SYMBOLS.get(key, key)

@@ -8,6 +8,8 @@ back, or leaving a segment and coming back, finds it where it was).
 
 from __future__ import annotations
 
+import re
+
 from mtreview.tui.keyspec import KeySpec
 from mtreview.tui.marking import (
     LABEL_KEYS,
@@ -22,14 +24,13 @@ from mtreview.tui.marking import (
 )
 
 MARKING_KEYS: tuple[KeySpec, ...] = (
-    KeySpec("jump", "g", "jump(False)", "jump: a label on every word, type one to go there",
-            protocols=("esa", "mqm")),
+    KeySpec("jump", "g", "jump(False)", "jump: a label on every word, type one to go there"),
     KeySpec("jump_extend", "G", "jump(True)", "extend the selection to a labelled word",
             show=False),
     KeySpec("motion_w", "w", "motion('w')", "next word (with a count: 3w)", show=False),
     KeySpec("motion_b", "b", "motion('b')", "previous word (with a count: 3b)", show=False),
     KeySpec("motion_e", "e", "motion('e')", "extend the selection to the end of the next "
-            "word (3e: three words)", protocols=("esa", "mqm")),
+            "word (3e: three words)"),
     KeySpec("line_start", "0,home", "line_start", "first word (after a count: a digit 0)",
             show=False),
     KeySpec("line_end", "dollar_sign,end", "motion('$')", "last word", show=False),
@@ -161,9 +162,15 @@ class MarkingActions:
         self._set(self._cursor().to(found, len(labels), extend=extend or None))
         return True
 
+    search_query = ""  # the last search found: its matches are highlighted
+
     def overlay_text(self, text: str, spans: list, focused: bool) -> tuple[str, list]:
-        """The text and spans of the focused card or source with the jump labels drawn on
-        its words (the labels still matching what was typed)."""
+        """The text and spans of a card or the source with the last search's matches
+        highlighted and, when focused, the jump labels drawn on its words (the labels still
+        matching what was typed)."""
+        if self.search_query:
+            spans = [*spans, *((m.start(), m.end(), "search") for m in
+                               re.finditer(re.escape(self.search_query), text, re.IGNORECASE))]
         if not focused or self.jump_state is None:
             return text, spans
         labels, typed, _ = self.jump_state

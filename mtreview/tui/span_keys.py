@@ -23,18 +23,17 @@ from mtreview.tui.suggest import Suggestion, edited_origin, pick, suggestions
 
 SPAN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("mark_critical", "exclamation_mark", "mark('critical')",
-            "mark the selection as a critical error (MQM)", protocols=("mqm",)),
+            "mark the selection as a critical error (MQM)"),
     KeySpec("mark_neutral", "tilde", "mark('neutral')",
             "mark the selection as a neutral issue (MQM)", show=False),
     KeySpec("recategorize", "C", "recategorize",
-            "change the MQM category of the selected span", protocols=("mqm",)),
+            "change the MQM category of the selected span"),
     KeySpec("next_span", "right_square_bracket", "span_step(1)",
             "select the next span or suggestion of the card", show=False),
     KeySpec("prev_span", "left_square_bracket", "span_step(-1)",
             "select the previous span or suggestion of the card", show=False),
     KeySpec("accept_suggestion", "a", "accept_suggestion",
-            "accept the check's suggested span (dimmed) under or after the cursor",
-            protocols=("esa", "mqm")),
+            "accept the check's suggested span (dimmed) under or after the cursor"),
     KeySpec("dismiss_suggestion", "z", "dismiss_suggestion",
             "dismiss the check's suggested span under or after the cursor", show=False),
 )
@@ -112,10 +111,7 @@ class SpanActions:
         self.after_change()
 
     def after_change(self) -> None:
-        """Repaint after a saved change (the segment list's ✓/◐ marker too)."""
-        from mtreview.tui.widgets.segment_list import SegmentList
-
-        self.query_one(SegmentList).refresh_row(self.row)
+        """Repaint after a saved change."""
         self.paint()
 
     def action_recategorize(self) -> None:

@@ -11,14 +11,14 @@ from textual.screen import Screen
 
 from mtreview.arabic.display import MODES, display
 from mtreview.core.visible import visible
-from mtreview.tui.bindings import REVIEW_KEYS, effective_keys, key_actions
+from mtreview.tui.bindings import effective_keys, key_actions
 from mtreview.tui.features import FeatureActions
 from mtreview.tui.marking import word_spans
 from mtreview.tui.messages import IndexLoaded, SearchDone
 from mtreview.tui.screens.review_edit import EditActions
 from mtreview.tui.session import ReviewSession, SegmentView
 from mtreview.tui.widgets.flag_list import flag_text
-from mtreview.tui.widgets.key_bar import Line, key_hints
+from mtreview.tui.widgets.key_bar import Line
 from mtreview.tui.widgets.prompt import PromptLine
 from mtreview.tui.widgets.segment_list import SegmentList
 from mtreview.tui.widgets.segment_pane import SegmentPane
@@ -76,8 +76,8 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
 
     def on_mount(self) -> None:
         self.keymap = key_actions(self.app.keymap_overrides)
-        self.query_one("#keys", Line).set(key_hints(
-            effective_keys(self.app.keymap_overrides), {k.id for k in REVIEW_KEYS if k.show}))
+        self.footer_keys = effective_keys(self.app.keymap_overrides)
+        self.set_footer()
         self.load_index()
 
     @work(thread=True, exclusive=True, group="index")
@@ -91,7 +91,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         if not len(self.session):
             self.query_one("#status", Line).set("this project has no segments")
             return
-        self.show_row(self.session.first_unreviewed())
+        self.show_row(self.resume_row())
         pending, self._pending = self._pending, []
         for key in pending:  # typed while the index was loading
             self.apply_key(*key)
@@ -141,6 +141,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self.focus_card = 0
         self.side = "tgt"
         self.restore_cursor()
+        self.visited()
         self.query_one(SegmentList).set_current(self.row)
         self.paint(keep_scroll=False)
 
@@ -168,6 +169,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             f"{len(session)} · {session.done_count()} reviewed · {visible(session.reviewer)} · "
             f"{session.protocol.upper()} · display {self.mode}"
             + (" · blind" if session.blind else ""))
+        self.query_one(SegmentList).refresh_row(self.row)  # its ✓/◐ marker
         pane = self.query_one(SegmentPane)
         pane.show(self.blocks, keep_scroll=keep_scroll)
         if keep_scroll:
@@ -225,15 +227,17 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         hidden = ({name: labels.get(name, "another system") for name in session.systems}
                   if session.blind else None)
         out.append(("flags", flag_text(view.flags, labels, self.mode, hidden)))
-        return out
+        return self.with_context(out, width)
 
     # -- navigation -------------------------------------------------------------------
-    def _go(self, row: int | None, none_message: str) -> None:
+    def _go(self, row: int | None, none_message: str, wrapped: str = "") -> None:
         if not self.loaded:
             return
         if row is None:
             self.notify(none_message)
         else:
+            if wrapped and row <= self.row:
+                self.notify(f"{wrapped}: wrapped around to the start")
             self.show_row(row)
 
     def action_next_segment(self) -> None:
@@ -246,11 +250,11 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
 
     def action_next_unreviewed(self) -> None:
         self._go(self.session.next_row(self.row, self.session.is_done_row, want=False),
-                 "every segment is reviewed")
+                 "every segment is reviewed", "next unreviewed")
 
     def action_next_flagged(self) -> None:
         self._go(self.session.next_row(self.row, self.session.is_flagged_row),
-                 "no flagged segment")
+                 "no flagged segment", "next flagged")
 
     def on_segment_list_picked(self, message: SegmentList.Picked) -> None:
         self._go(message.row, "")
@@ -303,7 +307,9 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
 
     def on_search_done(self, message: SearchDone) -> None:
         query = display(visible(message.query), None, self.mode)
-        self._go(message.row, f"“{escape(query)}” is not in the project")
+        self.search_query = message.query if message.row is not None else ""
+        self._go(message.row, f"“{escape(query)}” is not in the project",
+                 f"“{escape(query)}”")
 
     # -- other screens ----------------------------------------------------------------
     def action_help(self) -> None:

@@ -110,6 +110,8 @@ class EditActions:
         seg_id, system, _label = self._target
         self.session.set_score(seg_id, system, score)
         self.paint()
+        if score is not None:
+            self.after_score(seg_id, system)
 
     def submitted(self, kind: str | None, value: str) -> None:
         """Enter in the prompt: apply ``value`` to the card focused when it was opened."""

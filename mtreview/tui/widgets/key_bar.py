@@ -25,14 +25,3 @@ class Line(Widget):
     def render(self) -> Text:
         return self.text
 
-
-def key_hints(keys: list[tuple[str, str, str]], shown: set[str]) -> Text:
-    """``key description`` pairs of the bindings in ``shown``, for the bottom line."""
-    out = Text(no_wrap=True, overflow="ellipsis")
-    for binding_id, key, description in keys:
-        if binding_id not in shown:
-            continue
-        first = key.split(",")[0].replace("question_mark", "?").replace("slash", "/")
-        out.append(f" {first} ", style="bold reverse")
-        out.append(f" {description.split(' (')[0]}  ")
-    return out

@@ -67,6 +67,8 @@ class SegmentList(ScrollView, can_focus=False):
         flags = s.flag_counts.get(seg_id, 0)
         flag = f"⚑{flags}" if flags else ""
         here = "›" if row == self.current else " "
+        if self.size.width < 24:  # narrow (a small terminal): no document name
+            return f"{here}{mark}{seg_id:>7} {flag:>4}"
         return f"{here}{mark}{seg_id:>7} {visible(s.doc_of(seg_id))[:12]:<12} {flag:>4}"
 
     def render_line(self, y: int) -> Strip:

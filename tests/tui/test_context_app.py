@@ -1,0 +1,97 @@
+"""Document context (neighbours, whole document), resume point and the key bar."""
+
+from __future__ import annotations
+
+from mtreview.core.project import Project
+from mtreview.tui.app import create_app
+from mtreview.tui.bindings import effective_keys
+from mtreview.tui.footer import footer
+
+from .conftest import SYSTEMS, drive, rendered
+
+
+def test_footer_fits_80_columns_with_the_protocols_keys_first():
+    keys = effective_keys({})
+    esa, mqm, da = (footer(keys, p, 80).plain for p in ("esa", "mqm", "da"))
+    for text in (esa, mqm, da):
+        assert len(text) <= 80 and text.rstrip().endswith("q  quit")
+        assert " ? " in text
+    assert mqm.startswith(" m  minor  M  major  !  critical  C  category ")
+    assert esa.startswith(" m  minor  M  major  g  jump ") and " s  score " in esa
+    assert da.startswith(" s  score ") and "minor" not in da and "critical" not in esa
+    remapped = footer(effective_keys({"jump": "j"}), "esa", 80).plain
+    assert " j  jump " in remapped
+    assert len(footer(keys, "esa", 200).plain) > 80  # a wider terminal shows more
+
+
+def test_context_document_view_and_resume(project_dir):
+    with Project.open(project_dir) as p:
+        segs = {s.id: s for s in p.store.segments()}
+        tr = {i: p.store.translations_of(i)[SYSTEMS[0]] for i in (2, 3, 4)}
+
+    async def steps(pilot):
+        screen = pilot.app.review_screen
+        await pilot.press("n", "n")  # segment 3
+        await pilot.press("t")
+        with_context = screen.query_one("#pane").text()
+        await pilot.press("t")
+        without = screen.query_one("#pane").text()
+        await pilot.press("D")
+        await pilot.pause()
+        document = rendered(pilot.app)
+        await pilot.press("down", "down", "enter")  # two segments further
+        await pilot.pause()
+        return with_context, without, document, screen.view.segment.id
+
+    with_context, without, document, went = drive(create_app(project_dir, reviewer="ken"),
+                                                  steps)
+    assert "▲ segment 2" in with_context and "▼ segment 4" in with_context
+    assert tr[2][:30] in with_context.replace("\n", " ") or tr[2][:20] in with_context
+    assert "segment 2" not in without
+    assert "segment" in document and f"{segs[3].doc_id}" in document
+    assert went == 5
+
+    async def where(pilot):
+        return pilot.app.review_screen.view.segment.id
+
+    assert drive(create_app(project_dir, reviewer="ken"), where) == 5
+    assert drive(create_app(project_dir, reviewer="ken", protocol="mqm"), where) == 1
+
+
+def test_80x24_footer_and_a_readable_card(project_dir):
+    with Project.open(project_dir) as p:
+        first = p.store.translations_of(1)[SYSTEMS[0]]
+
+    async def steps(pilot):
+        return rendered(pilot.app)
+
+    screen = drive(create_app(project_dir, reviewer="lee"), steps, size=(80, 24))
+    lines = screen.splitlines()
+    assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
+    assert "m  minor" in lines[-1] and "quit" in lines[-1]
+    words = first.split()[:3]
+    assert " ".join(words) in screen.replace("\n", " ") or words[0] in screen
+
+
+def test_tmux_80x24_shows_the_footer_and_a_readable_card(project_dir, tmp_path):
+    from .test_review_cli import Tmux, review_command, wait_exit
+
+    with Project.open(project_dir) as p:
+        first = p.store.translations_of(1)[SYSTEMS[0]]
+    term = Tmux(tmp_path, width=80, height=24)
+    done = tmp_path / "rc"
+    try:
+        term.start(review_command(project_dir, done, "--reviewer", "small"))
+        screen = term.wait_for("quit")
+        term.keys("q")
+        assert wait_exit(done) == 0
+    finally:
+        term.close()
+    print(screen)  # pytest -s shows it
+    lines = screen.splitlines()
+    assert "m  minor" in lines[-1] and "?  help" in lines[-1] and "q  quit" in lines[-1]
+    card = next(i for i, line in enumerate(lines) if SYSTEMS[0] in line)
+    body = lines[card + 1]
+    assert body.index("║") < 20  # the segment list is narrow: the card starts on the left
+    # the card's first line holds the translation's first words, whole
+    assert " ".join(first.split()[:4]) in body
