@@ -106,7 +106,7 @@ class JsonlFormat(ExportFormat):
 
 
 # columns whose empty CSV cell means null (all others: an empty string)
-CSV_NULLABLE = ("reviewer", "ref", "protocol", "score", "start_time", "end_time")
+CSV_NULLABLE = ("reviewer", "ref", "protocol", "score", "start_time", "end_time", "blind")
 
 
 class CsvFormat(ExportFormat):

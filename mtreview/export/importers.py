@@ -144,13 +144,15 @@ class HfImporter(Importer):
     def read(self, path: Path) -> Imported:
         import datasets
 
-        from mtreview.export.schema import features
+        from mtreview.export.schema import LATER_COLUMNS, features
 
         try:
             ds = datasets.load_from_disk(str(path))
         except (FileNotFoundError, ValueError, OSError) as e:
             raise UserError(f"{path}: cannot load a saved dataset: {e}") from None
-        if isinstance(ds, datasets.DatasetDict) or set(ds.features) != set(features()):
+        expected = set(features())
+        if isinstance(ds, datasets.DatasetDict) or not (
+                expected - set(LATER_COLUMNS) <= set(ds.features) <= expected):
             raise UserError(f"{path}: not an mtreview review dataset (columns: "
                             f"{', '.join(getattr(ds, 'column_names', []) or ds)})")
         if ds.num_rows == 0:
@@ -172,7 +174,8 @@ class HfImporter(Importer):
                 reviews.append(Review(
                     seg, r["system"], r["reviewer"], r["protocol"] or "esa", r["score"],
                     tuple(ErrorSpan.from_dict(s) for s in r["error_spans"]), r["comment"] or "",
-                    _iso(r["start_time"]), _iso(r["end_time"])))
+                    _iso(r["start_time"]), _iso(r["end_time"]),
+                    blind=bool(r.get("blind")), card_order=tuple(r.get("card_order") or ())))
         refs = {r["seg_id"]: r["ref"] for r in rows if r["ref"] is not None}
         systems = [(System(name, "file", provenance[name]),
                     [Translation(name, seg, t) for seg, t in sorted(ts.items())])

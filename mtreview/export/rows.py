@@ -46,7 +46,8 @@ def _build_table(store: Store, lp: str, flt: RowFilter) -> pa.Table:
     if not rows:
         return schema.empty_table()
     (seg_ids, doc_ids, srcs, systems, tgts, reviewers, protocols, scores, spans,
-     comments, starts, ends) = zip(*rows)
+     comments, starts, ends, *later) = zip(*rows)
+    blind, card_order = _review_view(reviewers, later)
     refs = store.references()
     first_ref = [refs[s][0] if s in refs else None for s in seg_ids]
     provenance = {s.name: json.dumps(dict(s.provenance), ensure_ascii=False, sort_keys=True)
@@ -68,6 +69,8 @@ def _build_table(store: Store, lp: str, flt: RowFilter) -> pa.Table:
         "start_time": _timestamps(starts),
         "end_time": _timestamps(ends),
         "provenance": [provenance.get(s, "{}") for s in systems],
+        "blind": blind,
+        "card_order": card_order,
     }
     arrays = [columns[f.name] if isinstance(columns[f.name], pa.Array)
               else pa.array(columns[f.name], type=f.type) for f in schema]
@@ -98,6 +101,27 @@ def _parse_spans(spans: tuple[str | None, ...]) -> list[list[dict[str, Any]]]:
             sp.setdefault("severity", "minor")
             sp.setdefault("origin", "reviewer")
     return parsed
+
+
+def _review_view(reviewers: tuple[str | None, ...], later: list[tuple[Any, ...]]
+                 ) -> tuple[list[bool | None], list[list[str] | None]]:
+    """The ``blind`` and ``card_order`` columns: from the store's rows when it gives them
+    (a bool, and a JSON list or a sequence), else not blind and no recorded order; null on
+    unreviewed rows."""
+    n = len(reviewers)
+    blind_in = later[0] if len(later) > 0 else (False,) * n
+    order_in = later[1] if len(later) > 1 else (None,) * n
+    blind, order = [], []
+    for reviewer, b, o in zip(reviewers, blind_in, order_in):
+        if reviewer is None:
+            blind.append(None)
+            order.append(None)
+            continue
+        blind.append(bool(b))
+        if isinstance(o, str):
+            o = json.loads(o) if o else []
+        order.append([str(x) for x in (o or ())])
+    return blind, order
 
 
 def _flags_column(store: Store, seg_ids: tuple[int, ...],

@@ -30,12 +30,18 @@ COLUMNS: dict[str, str] = {
     "end_time": "when the review was last saved (UTC)",
     "provenance": "the system's provenance as a JSON string (file and sha256, or model, "
                   "weights hash, versions, generation parameters)",
+    "blind": "whether the review was blind (system names hidden from the reviewer; null "
+             "when unreviewed)",
+    "card_order": "the systems' cards in the order the reviewer saw them (real names, first "
+                  "card first; empty when not recorded)",
 }
+# columns added after the first release: a dataset without them still imports
+LATER_COLUMNS = ("blind", "card_order")
 
 SPAN_FIELDS = ("start", "end", "severity", "category", "side", "origin")
 FLAG_FIELDS = ("check", "severity", "forms")
 TIMESTAMP = "timestamp[us, tz=UTC]"
-NESTED = ("error_spans", "flags")
+NESTED = ("error_spans", "flags", "card_order")
 TIMES = ("start_time", "end_time")
 
 
@@ -71,6 +77,8 @@ def features() -> Any:
         "start_time": Value(TIMESTAMP),
         "end_time": Value(TIMESTAMP),
         "provenance": Value("string"),
+        "blind": Value("bool"),
+        "card_order": List(Value("string")),
     })
 
 

@@ -100,5 +100,6 @@ def expected_rows(project, reviewer=None, system=None) -> list[dict]:
                       for f in flags],
             "comment": r.comment, "start_time": _time(r.start_time),
             "end_time": _time(r.end_time), "provenance": prov[r.system],
+            "blind": r.blind, "card_order": list(r.card_order),
         })
     return rows

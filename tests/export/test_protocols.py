@@ -87,3 +87,34 @@ def test_mt_metrics_eval_scores_each_protocol_separately(project, tmp_path):
     da = _sys_scores(scores / "ar-en.da.sys.score")
     assert da == {name: pytest.approx(mean(da_score(name, s) for s in (1, 2, 3)))
                   for name in ("sys-a", "sys-b")}
+
+
+def test_blind_and_card_order_columns(project, tmp_path):
+    """Every review row carries blind and card_order (null on unreviewed rows), in every
+    dataset format and back through read_csv."""
+    from mtreview.export.formats import read_csv
+    from mtreview.export.rows import build_table
+
+    with Project.open(project) as p:
+        table = build_table(p.store, "ar-en")
+        reviews = {(r.seg_id, r.system, r.reviewer): r for r in p.store.reviews()}
+    rows = table.to_pylist()
+    assert {"blind", "card_order"} <= set(table.column_names)
+    for row in rows:
+        r = reviews[(row["seg_id"], row["system"], row["reviewer"])]
+        assert row["blind"] == r.blind and row["card_order"] == list(r.card_order)
+    out = tmp_path / "all.csv"
+    assert run_main("export", project, out, "--all")[0] == 0
+    back = read_csv(out, cache_dir=str(tmp_path / "c")).to_list()
+    assert [(b["blind"], b["card_order"]) for b in back] == [
+        (row["blind"], row["card_order"]) for row in rows]
+
+
+def test_store_rows_with_blind_and_card_order_are_exported():
+    """The store's export rows may carry (blind, card_order JSON) after the 12 columns."""
+    from mtreview.export.rows import _review_view
+
+    blind, order = _review_view(("amal", None, "ben"),
+                                [(1, None, 0), ('["sys-b", "sys-a"]', None, "")])
+    assert blind == [True, None, False]
+    assert order == [["sys-b", "sys-a"], None, []]
