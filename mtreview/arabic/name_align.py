@@ -54,10 +54,13 @@ def latin_key(word: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def arabic_keys(stem: str) -> tuple[str, ...]:
-    """Latin consonant skeletons of a normalised Arabic stem (with and without a final ه)."""
+    """Latin consonant skeletons of a normalised Arabic stem (with and without a final ه; a
+    final ز also as the English plural s: ليكرز, Lakers)."""
     key = _REPEAT_RE.sub(r"\1", "".join(_AR_TO_LATIN.get(ch, "") for ch in stem.replace(" ", "")))
     if stem.endswith("ه") and key.endswith("h"):
         return (key, key[:-1])
+    if key.endswith("z") and len(key) >= 3:
+        return (key, key[:-1] + "s")
     return (key,)
 
 
@@ -99,7 +102,8 @@ def aligned(stem: str, caps: Mapping[str, set[str]]) -> str | None:
 
     need = 65.0 if len(keys[0]) == 2 else 50.0
     roman = romanize(stem)
-    best = max(((ratio(roman, w), w) for k in keys for w in caps.get(k, ())), default=None)
+    best = max(((ratio(roman, _sound(w)), w) for k in keys for w in caps.get(k, ())),
+               default=None)
     return best[1] if best and best[0] >= need else None
 
 
@@ -113,10 +117,21 @@ _ROMAN = str.maketrans({
 _NOT_LETTER_RE = re.compile(r"[^a-z]")
 
 
+_SOUND_EN = str.maketrans("gceoyvpqx", "jkiuifbkk")
+
+
+@lru_cache(maxsize=1 << 18)
+def _sound(word: str) -> str:
+    """An English rendering spelled as :func:`romanize` would (Rangers → ranjirs)."""
+    return word.translate(_SOUND_EN).replace("z", "s")
+
+
 @lru_cache(maxsize=1 << 18)
 def romanize(stem: str) -> str:
-    """A crude romanisation of a normalised stem, for ranking candidate renderings."""
-    return stem.translate(_ROMAN)
+    """A crude romanisation of a normalised stem, for ranking candidate renderings (a first
+    و is a w: وارين, Warren)."""
+    roman = stem.translate(_ROMAN).replace("gh", "j").replace("z", "s")
+    return "w" + roman[1:] if stem[:1] == "و" else roman
 
 
 @lru_cache(maxsize=1 << 18)
@@ -160,7 +175,7 @@ def align(mentions: Sequence["Mention"], names: Mapping[str, list[tuple[int, int
         keys, roman = probe(m.stem)
         for key in keys:
             for word in names.get(key, ()):
-                score = ratio(roman, rendering_key(word[2]))
+                score = ratio(roman, _sound(rendering_key(word[2])))
                 if score >= min_score:
                     cands.append((score, i, word))
     used: set[int] = set()

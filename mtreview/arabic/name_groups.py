@@ -2,8 +2,9 @@
 
 Two normalised stems are one name when
 
-* **a long vowel** is inserted inside a stem of ≥ 5 letters (هاشمي / هاشيمي), or of 4 letters
-  when both stems aligned with one same English word (بوتن / بوتين: Putin);
+* **a long vowel** is inserted inside a stem of ≥ 5 letters (هاشمي / هاشيمي), or of 3–4
+  letters when both stems aligned with one same English word (بوتن / بوتين: Putin, فنغ /
+  فينغ: Feng);
 * **they sound alike** (:func:`sound_key`: the consonant classes of transliteration, ج/غ/ق/ك
   for g, ت/ط, س/ص, ذ/ز/ظ, د/ض, ح/ه, long vowels and hamza seats dropped: غوسلينغ /
   جوسلينغ, رينجرز / رانجرز, وارين / وارن) and the English agrees: both stems aligned with one
@@ -53,9 +54,15 @@ def sound_key(stem: str) -> str:
     return "".join(ch for i, ch in enumerate(key) if i == 0 or ch != key[i - 1])
 
 
+_ENDINGS = frozenset("ياونهت")
+
+
 def derived(a: str, b: str) -> bool:
     """Does one stem only add or change an ending of the other (بوليفيا / بوليفي,
     الأرجنتين / الأرجنتيني, إندونسيا / إندونيسي: a country and its adjective)?"""
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and len(short) >= 3 and set(long_[len(short):]) <= _ENDINGS:
+        return True  # الفلبين / الفلبينيين
     if a[-1:] == b[-1:]:
         return False  # the same ending: the difference is inside the stem
     ta, tb = a.rstrip("ياونه"), b.rstrip("ياونه")
@@ -92,9 +99,9 @@ def group_stems(stems: Iterable[str], evidence: Mapping[str, set[str]] | None = 
     for s in unique:
         blocks[skeleton(s)].append(s)
         if len(s) >= 4:
-            key = sound_key(s)
-            if len(key) >= MIN_SOUND_KEY:
-                sounds[key].append(s)
+            for key in _sound_keys(s):
+                if len(key) >= MIN_SOUND_KEY:
+                    sounds[key].append(s)
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -102,18 +109,32 @@ def group_stems(stems: Iterable[str], evidence: Mapping[str, set[str]] | None = 
         for i, j in zip(*(dist == 1).nonzero()):
             a, b = members[i], members[j]
             if i < j and (is_vowel_variant(a, b) or (
-                    is_vowel_variant(a, b, min_len=4) and same_word(evidence.get(a),
+                    is_vowel_variant(a, b, min_len=3) and same_word(evidence.get(a),
                                                                    evidence.get(b)))):
                 union(a, b)
     for members in sounds.values():
+        members = sorted(set(members))
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 ev_a, ev_b = evidence.get(a), evidence.get(b)
-                if derived(a, b) or _ambiguous(ev_a) or _ambiguous(ev_b):
-                    continue
+                if a == b or derived(a, b) or _ambiguous(ev_a) or _ambiguous(ev_b) or \
+                        a[1:] == b or b[1:] == a:
+                    continue  # one form, an adjective, two names, or the word with و/ب
                 if same_word(ev_a, ev_b) or (not ev_a and not ev_b and _shared(context, a, b)):
                     union(a, b)
     return {s: find(s) for s in unique}
+
+
+def _sound_keys(stem: str) -> tuple[str, ...]:
+    """The sound key of a stem, and of the stem without a leading clitic (وجاستن) or a
+    prosthetic alef before s (استرلينج / سترلنج): an unattested clitic stays on the word,
+    but the name behind it still sounds the same."""
+    keys = [sound_key(stem)]
+    if stem[0] in "وفبلك" and len(stem) >= 5:
+        keys.append(sound_key(stem[1:]))
+    if stem.startswith("اس") and len(stem) >= 5:
+        keys.append(sound_key(stem[1:]))
+    return tuple(keys)
 
 
 def _ambiguous(words: set[str] | None) -> bool:

@@ -6,6 +6,7 @@ differently and is left to ``name-rendering``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from mtreview.arabic.name_align import fold_latin, latin_key, rendering_key
@@ -14,7 +15,8 @@ from mtreview.checks.names import reference_renderings, renderings, replacement
 from mtreview.core.types import Flag, SpanRef
 
 
-SPELLING = 55.0  # a rendering at least this alike (rapidfuzz ratio) is the name respelled
+_CAPITALISED_RE = re.compile(r"[A-Z][\w'’-]+")
+SPELLING = 50.0  # a rendering at least this alike (rapidfuzz ratio) is the name respelled
 
 
 def _respelled(run: str, key: str) -> bool:
@@ -24,6 +26,17 @@ def _respelled(run: str, key: str) -> bool:
 
     return any(ratio(rendering_key(w), key) >= SPELLING or latin_key(w) == latin_key(key)
                for w in run.split())
+
+
+def _near(word: str, key: str) -> bool:
+    """Is a capitalised word of a translation the name respelled or derived (Leighton for
+    Layton, Polish for Poland's)? Stricter than :func:`_respelled`: every word is tried."""
+    from rapidfuzz.fuzz import ratio
+
+    w = rendering_key(word)
+    if ratio(w, key) < SPELLING:
+        return False
+    return w[:3] == key[:3] or ratio(latin_key(word), latin_key(key)) >= 75
 
 
 @register
@@ -50,6 +63,8 @@ class NameReference(Check):
                 text = data.systems[system].get(m.seg_id)
                 if not text or words[i] is not None or key in fold_latin(text).lower():
                     continue
+                if any(_near(w, key) for w in _CAPITALISED_RE.findall(text)):
+                    continue  # the name is there, spelled otherwise (Leighton for Layton)
                 instead = replacement(text, [reference], r, reference)
                 if instead is None or _respelled(instead[2], key):
                     continue  # left out (name-dropped compares systems), or respelled
