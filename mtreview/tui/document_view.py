@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -47,7 +48,8 @@ class DocumentScreen(ModalScreen[int | None]):
             row.append("\n")
             options.append(Option(row, id=str(seg_id)))
         box.add_options(options)
-        box.border_title = f"{visible(self.title_text)} · {len(self.ids)} segments (enter: go)"
+        box.border_title = escape(f"{visible(self.title_text)} · {len(self.ids)} segments "
+                                  "(enter: go)")  # a border title is Rich markup
         box.highlighted = self.ids.index(self.current)
         box.focus()
 
