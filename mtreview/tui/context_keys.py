@@ -132,6 +132,13 @@ class ContextActions:
         elif self.row + 1 < len(self.session):
             self.show_row(self.row + 1)
 
+    # -- active time -------------------------------------------------------------------------
+    def note_activity(self) -> None:
+        """A key, a click or a new segment: the reviewer is working on the focused card."""
+        card = self.card() if self.view is not None else None
+        if card is not None:
+            self.session.activity.touch((self.view.segment.id, card.system))
+
     # -- resume --------------------------------------------------------------------------
     def resume_row(self) -> int:
         """The row where this reviewer stopped (this protocol), else the first unreviewed."""
@@ -143,6 +150,7 @@ class ContextActions:
     def visited(self, force: bool = False) -> None:
         """Remember the current segment as the resume point (at most once a second)."""
         now = time.monotonic()
+        self.note_activity()
         if self.view is None or (not force and now - self._saved_at < SAVE_EVERY_S):
             return
         self._saved_at = now

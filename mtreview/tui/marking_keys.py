@@ -226,6 +226,7 @@ class MarkingActions:
         hit = self._hit(event)
         if hit is None or self.prompt_kind is not None:
             return
+        self.note_activity()
         self._focus_block(hit[0])
         self._drag = hit[0]
         self.jump_state = None

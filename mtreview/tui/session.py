@@ -23,6 +23,7 @@ from mtreview.core.store import utcnow
 from mtreview.core.types import ErrorSpan, Flag, Review, Segment
 from mtreview.core.visible import bad_name_chars
 from mtreview.errors import UserError
+from mtreview.tui.active_time import ActiveTime
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class ReviewSession:
         self.flag_counts: dict[int, int] = {}
         self.references: dict[int, list[str]] = {}
         self._started: dict[tuple[int, str], str] = {}
+        self.activity = ActiveTime()  # the screen touches it on every key and click
         self._reviews: dict[tuple[int, str], Review] = {}
         self._texts: dict[int, str] | None = None
         self._orders: dict[int, tuple[str, ...]] = {}  # segment → systems as shown
@@ -201,9 +203,16 @@ class ReviewSession:
 
     def _save(self, review: Review) -> Review:
         now = self.clock()
-        start = self._started.setdefault((review.seg_id, review.system), now)
+        key = (review.seg_id, review.system)
+        start = self._started.setdefault(key, now)
+        if self.activity.seen(key):  # active time: idle gaps over 2 minutes left out
+            stored = self._reviews.get(key)
+            start = self.activity.start_time(key, now, stored and stored.start_time,
+                                             stored and stored.end_time)
+        else:
+            start = review.start_time or start
         review = replace(review, reviewer=self.reviewer, protocol=self.protocol,
-                         start_time=review.start_time or start, end_time=now, updated=now,
+                         start_time=start, end_time=now, updated=now,
                          blind=self.blind,
                          card_order=self._orders.get(review.seg_id, review.card_order))
         self.store.save_review(review)  # one transaction

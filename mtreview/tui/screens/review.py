@@ -114,6 +114,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
 
     def apply_key(self, key: str, character: str | None, aliases: list[str]) -> bool:
         """Apply one key now; False when it is no key of this screen."""
+        self.call_later(self.note_activity)  # after the key: the card it leaves focused
         top = self.app.screen
         if top is not self:  # an earlier key of this burst opened another screen
             (top.focused or top).post_message(events.Key(key, character))
