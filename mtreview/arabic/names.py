@@ -181,6 +181,7 @@ class NameFinder:
         found = _resplit(found)
         known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
+        spelled = {strip_diacritics(m.form[2:] if m.article else m.form) for m in found}
         hit = {w for w, info in self._words.items()
                if info.a.stem in known or any(r in known for r in info.alts)}
         for seg_id, text in segments:  # other occurrences of stems known as names
@@ -189,9 +190,11 @@ class NameFinder:
                 a = self._words[word].a
                 if a.stem not in known:
                     a = split_clitics(word, known=known.__contains__)
-                    if a.stem not in known or (english.get(seg_id) and aligned(
-                            a.stem, self._caps(english[seg_id])) is None):
-                        continue  # فرادى "singles" is not فـ + رادي "Rady"
+                    if a.stem not in known:
+                        continue
+                if english.get(seg_id) and strip_diacritics(a.stem_surface) not in spelled \
+                        and not self._in_english(a.stem, english[seg_id]):
+                    continue  # فرادى "singles" is not فـ + رادي "Rady", أدين "convicted" not Eden
                 for start, end in word_spans(text, word):
                     if (seg_id, start + a.article_start) not in seen:
                         found.append(_mention(seg_id, text, start, end, a, a.stem, False))
@@ -242,6 +245,16 @@ class NameFinder:
                 out.append(mention)
                 last = skip if skip > i else i
         return self._claim(out, caps) if caps else out
+
+    def _in_english(self, stem: str, texts: Sequence[str]) -> bool:
+        """Does the English of a segment have the name ``stem`` (aligned, or a word that
+        starts like a word the stem aligned with elsewhere: Iranian-backed for ايران)?"""
+        caps = self._caps(texts)
+        if aligned(stem, caps) is not None:
+            return True
+        seen = self.evidence.get(stem, ())
+        return any(w.startswith(e[:4]) for e in seen if len(e) >= 4
+                   for words in caps.values() for w in words)
 
     def _claim(self, out: list[Mention], caps: Mapping[str, set[str]]) -> list[Mention]:
         """Each English word names one stem of the segment, the most alike (ساتورو, not

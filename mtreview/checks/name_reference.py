@@ -28,12 +28,28 @@ def _respelled(run: str, key: str) -> bool:
                for w in run.split())
 
 
+# other names of one entity, and adjectives of a place, that a translation may use instead
+# of the reference's word (rendering keys)
+ALIASES = {
+    "daesh": {"isis", "isil", "islamic"}, "isis": {"daesh", "isil"}, "isil": {"daesh", "isis"},
+    "denmark": {"danish", "danes"}, "sweden": {"swedish", "swedes"}, "norway": {"norwegian"},
+    "netherlands": {"dutch", "holland"}, "holland": {"dutch", "netherlands"},
+    "switzerland": {"swiss"}, "france": {"french"}, "spain": {"spanish"},
+    "britain": {"british", "uk"}, "england": {"english"}, "wales": {"welsh"},
+    "china": {"chinese"}, "japan": {"japanese"}, "greece": {"greek"}, "turkey": {"turkish"},
+    "germany": {"german"}, "poland": {"polish"}, "finland": {"finnish"}, "ireland": {"irish"},
+    "iceland": {"icelandic"}, "egypt": {"egyptian"}, "iraq": {"iraqi"}, "peru": {"peruvian"},
+}
+
+
 def _near(word: str, key: str) -> bool:
     """Is a capitalised word of a translation the name respelled or derived (Leighton for
     Layton, Polish for Poland's)? Stricter than :func:`_respelled`: every word is tried."""
     from rapidfuzz.fuzz import ratio
 
     w = rendering_key(word)
+    if w in ALIASES.get(key, ()):
+        return True
     if ratio(w, key) < SPELLING:
         return False
     return w[:3] == key[:3] or ratio(latin_key(word), latin_key(key)) >= 75

@@ -104,3 +104,10 @@ def test_word_spans_agree_with_the_tokeniser_on_flores(flores):
         words = ARABIC_WORD_RE.findall(text)
         assert [_nth_span(text, words, i) for i in range(len(words))] == \
             [m.span() for m in ARABIC_WORD_RE.finditer(text)]
+
+
+def test_flores_bloom_names_kennedy_for_nixon(flores_project):
+    flags = _flags(flores_project, "--only", "name-reference")
+    (nixon,) = [f for f in flags if f["segments"] == [571]]
+    assert "Kennedy" in nixon["message"] and "Nixon" in nixon["message"]
+    assert nixon["severity"] == "major" and nixon["system"] == "bloom"
