@@ -28,15 +28,44 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def ensure_project(path: Path):
+    """The demo project at ``path``: opened when it is one, created when ``path`` is absent
+    or an empty directory; any other project or non-empty directory is refused."""
     from mtreview import paths
     from mtreview.core import ingest
     from mtreview.core.project import CONFIG_NAME, Project
+    from mtreview.errors import UserError
 
-    if (path / CONFIG_NAME).exists():
-        return Project.open(path)
     corpus = ingest.read_source(paths.SAMPLE_SOURCE, ingest.SourceOptions(split_sentences=True))
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{path} is not a directory; choose another --dir")
+    if (path / CONFIG_NAME).exists():
+        project = Project.open(path)
+        if [s.source for s in project.store.segments()] != [s.source for s in corpus.segments]:
+            project.close()
+            raise UserError(f"{path} is an mtreview project, but not the demo's (its segments "
+                            f"are not the sample article); choose another --dir")
+        return project
+    if path.exists() and any(path.iterdir()):
+        raise UserError(f"{path} exists and is not empty; choose another --dir")
     refs = ingest.read_reference_file(paths.SAMPLE_REFERENCE, corpus.segments, 0)
     return Project.create(path, corpus.documents, corpus.segments, refs)
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Everything the demo needs, checked before anything is created."""
+    from mtreview.core.visible import bad_name_chars, visible
+    from mtreview.errors import UserError
+    from mtreview.translate.engine import _resolve_device
+
+    _resolve_device(args.device)
+    if args.reviewer is not None:
+        if not args.reviewer.strip():
+            raise UserError("--reviewer cannot be empty")
+        if bad_name_chars(args.reviewer):
+            raise UserError(f"invalid reviewer name {visible(args.reviewer)!r}: it contains "
+                            f"control or bidi characters")
+    if not bundled_cards():
+        raise UserError("no bundled model in this checkout (models/*.toml with weights)")
 
 
 def bundled_cards() -> list:
@@ -89,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     from mtreview import paths
 
     path = Path(args.dir) if args.dir else paths.cache_home() / "demo"
+    check_options(args)
     with ensure_project(path) as project:
         ensure_translations(project, args.device)
         flags = ensure_flags(project)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -49,10 +50,19 @@ def doc_stem(path: Path) -> str:
     return path.name.split(".")[0] or path.name
 
 
+# a longer line is not a sentence (a minified file, a binary, a hostile input)
+MAX_LINE_CHARS = 1_000_000
+
+
 def read_text(path: Path) -> str:
-    """Read a file as strict UTF-8 (a leading BOM is dropped; ``*.gz`` is decompressed)."""
+    """Read a file as strict UTF-8 (a leading BOM is dropped; ``*.gz`` is decompressed).
+    Only a regular file is read (a FIFO or a device would block or never end), and a NUL
+    byte is refused: it is not text."""
     path = Path(path)
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise UserError(f"{path}: not a regular file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
@@ -76,6 +86,10 @@ def read_text(path: Path) -> str:
         text = text[1:]
     if not text.strip():
         raise UserError(f"{path}: file is empty")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise UserError(f"{path}: a NUL byte at line {text.count(chr(10), 0, nul) + 1}: "
+                        f"not a text file")
     return text
 
 
@@ -85,6 +99,11 @@ def read_lines(path: Path) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if len(text) > MAX_LINE_CHARS:
+        longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+        if len(lines[longest]) > MAX_LINE_CHARS:
+            raise UserError(f"{path}: line {longest + 1} has {len(lines[longest]):,} "
+                            f"characters (at most {MAX_LINE_CHARS:,}): not one segment a line")
     return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
 
 
