@@ -24,7 +24,7 @@ from mtreview.core.project import Project
 from mtreview.export import wmt
 from mtreview.export.place import write_into_place
 from mtreview.export.rows import RowFilter, build_table, to_dataset
-from mtreview.export.schema import NESTED, TIMES, csv_features
+from mtreview.export.schema import CSV_AS_TEXT, NESTED, TIMES, csv_features
 
 
 @dataclass
@@ -179,7 +179,7 @@ def read_csv(path: str | os.PathLike, cache_dir: str | None = None, *,
         parsed = json.loads("[" + ",".join(table[name].to_pylist()) + "]")
         table = table.set_column(table.schema.get_field_index(name), name,
                                  pa.array(parsed, schema.field(name).type))
-    for name in TIMES:
+    for name in TIMES + CSV_AS_TEXT:
         table = table.set_column(table.schema.get_field_index(name), name,
                                  pc.cast(table[name], schema.field(name).type))
     return to_dataset(table)

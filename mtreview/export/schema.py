@@ -43,6 +43,9 @@ FLAG_FIELDS = ("check", "severity", "forms")
 TIMESTAMP = "timestamp[us, tz=UTC]"
 NESTED = ("error_spans", "flags", "card_order")
 TIMES = ("start_time", "end_time")
+# read back from CSV as text, then cast: a bool column with empty (null) cells cannot be
+# parsed as bool directly
+CSV_AS_TEXT = ("blind",)
 
 
 def features() -> Any:
@@ -91,6 +94,6 @@ def csv_features() -> Any:
     from datasets import Features, Value
 
     f = dict(features())
-    for name in NESTED + TIMES:
+    for name in NESTED + TIMES + CSV_AS_TEXT:
         f[name] = Value("string")
     return Features(f)
