@@ -56,6 +56,9 @@ def render_table(flags: list, ran: list[str], mode: str = "logical") -> str:
 
 
 _FSI, _PDI = "\u2068", "\u2069"
+# escaped in jsonl (still the same JSON strings): a bidi override or a C1 control from a
+# file must not reorder or drive the terminal the lines are printed on
+_BIDI_AND_C1 = re.compile("[\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,6 +82,15 @@ def _cell(text: str, mode: str) -> str:
     from mtreview.arabic.display import display
 
     return runs.sub(lambda m: display(m.group(), None, mode, rtl=True), text)
+
+
+def jsonl_line(flag, side: str, group: str) -> str:
+    """One flag as a JSON line (``check_side`` and ``group`` added); bidi controls and C1
+    controls from files are written as ``\\uXXXX`` escapes (the same JSON string)."""
+    d = flag.to_dict()
+    d["check_side"] = side
+    d["group"] = group
+    return _BIDI_AND_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(d, ensure_ascii=False))
 
 
 def _width(text: str) -> int:
@@ -115,10 +127,7 @@ def run(args: argparse.Namespace) -> int:
 
         keys = {id(f): k for k, items in group_flags(flags) for f in items}
         for f in flags:
-            d = f.to_dict()
-            d["check_side"] = CHECKS[f.check].side
-            d["group"] = keys[id(f)]
-            print(json.dumps(d, ensure_ascii=False))
+            print(jsonl_line(f, CHECKS[f.check].side, keys[id(f)]))
     else:
         mode = args.display or ("shaped" if sys.stdout.isatty() else "logical")
         print(render_table(flags, ids, mode))

@@ -43,3 +43,27 @@ def test_shaped_table_keeps_each_arabic_run_in_place():
     row = table.splitlines()[1]
     # the digits stay before the (reordered, joined) Arabic word, the arrow after it
     assert row.index("125") < row.index("→") and "(×1)" not in row
+
+
+def test_jsonl_escapes_bidi_controls_and_keeps_the_data(tmp_path):
+    import json
+
+    from mtreview.commands.check import jsonl_line
+    from tests.conftest import run_cli
+
+    f = Flag("untranslated", "major", "A", (1,), ("\u202eنص",), "Arabic: \u202eنص\x85")
+    line = jsonl_line(f, "tgt", "1:A")
+    assert "\u202e" not in line and "\x85" not in line and "\\u202e" in line
+    back = json.loads(line)
+    assert back["forms"] == ["\u202eنص"] and back["message"] == f.message
+    assert back["group"] == "1:A" and back["check_side"] == "tgt"
+    # through the CLI: the group key
+    d = tmp_path / "p"
+    src, hyp = tmp_path / "src.ar", tmp_path / "hyp.en"
+    src.write_text("استسلم ١٠٠٠ رجل.\n", "utf-8")
+    hyp.write_text("\u202e100 men surrendered.\n", "utf-8")
+    assert run_cli("init", d, "--source", src).returncode == 0
+    assert run_cli("add-system", d, "A", hyp).returncode == 0
+    out = run_cli("check", d, "--format", "jsonl").stdout
+    (flag,) = [json.loads(x) for x in out.splitlines() if '"number-mismatch"' in x]
+    assert flag["group"] == "1:A" and flag["forms"] == ["١٠٠٠", "100"]
