@@ -170,3 +170,22 @@ def test_a_pasted_burst_is_typed_key_by_key(project_dir):
     drive(app, steps)
     got = {k: r.score for k, r in reviews(project_dir).items()}
     assert got == {(1, SYSTEMS[0]): 77.0, (1, SYSTEMS[1]): 66.0}
+
+
+def test_keys_of_a_burst_go_to_a_picker_it_opens_then_back_to_the_review(project_dir):
+    from mtreview.core.protocols import MQM_CATEGORIES
+
+    app = create_app(project_dir, reviewer="pick", protocol="mqm")
+
+    async def steps(pilot):
+        # major, then Accuracy and its first subcategory in the category picker, in one go
+        # … and what follows the picker goes back to the review: card 2, no error
+        burst(pilot, "M", "a", "1", "tab", "enter")
+        await settle(pilot, lambda: len(reviews(project_dir)) == 2)
+
+    drive(app, steps)
+    got = reviews(project_dir)
+    first_accuracy = next(c for c in MQM_CATEGORIES if c.startswith("Accuracy/"))
+    assert [(s.severity, s.category) for s in got[(1, SYSTEMS[0])].spans] == [
+        ("major", first_accuracy)]
+    assert got[(1, SYSTEMS[1])].spans == ()

@@ -65,6 +65,8 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self.keymap: dict[str, str] = {}
         self.key_hooks: list = [self.jump_key]  # (key, character) -> True: taken
         self._pending: list[tuple[str, str | None, list[str]]] = []  # keys before the index
+        self._held: list[tuple[str, str | None, list[str]]] = []  # keys for a screen on top
+        self._feeding = False  # a held key is with the screen on top
 
     def compose(self) -> ComposeResult:
         yield Line("loading…", id="status")
@@ -115,9 +117,12 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
     def apply_key(self, key: str, character: str | None, aliases: list[str]) -> bool:
         """Apply one key now; False when it is no key of this screen."""
         self.call_later(self.note_activity)  # after the key: the card it leaves focused
-        top = self.app.screen
-        if top is not self:  # an earlier key of this burst opened another screen
-            (top.focused or top).post_message(events.Key(key, character))
+        if self.app.screen is not self or self._held or self._feeding:
+            # an earlier key of this burst opened another screen (help, a picker): it gets
+            # the keys one at a time, and what is left when it closes comes back here
+            self._held.append((key, character, aliases))
+            if not self._feeding:
+                self._feed()
             return True
         if not self.loaded and self.keymap.get(key) != "quit":
             self._pending.append((key, character, aliases))
@@ -133,6 +138,27 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         _, name, args = parse(action)
         getattr(self, f"action_{name}")(*args)
         return True
+
+    def _feed(self) -> None:
+        """Hand the next held key to the screen on top, once it has handled the last one."""
+        self._feeding = False
+        if not self._held:
+            return
+        top = self.app.screen
+        if top is self:
+            held, self._held = self._held, []
+            for key in held:
+                self.apply_key(*key)
+            return
+        key, character, _aliases = self._held.pop(0)
+        self._feeding = True
+
+        def deliver() -> None:  # once the screen is mounted and drawn (its focus set)
+            top.post_message(events.Key(key, character))
+            # the next key once the screen has handled this one and the app its bindings
+            top.call_later(lambda: self.app.call_later(self._feed))
+
+        top.call_after_refresh(deliver)
 
     # -- showing a segment ------------------------------------------------------------
     def show_row(self, row: int) -> None:
