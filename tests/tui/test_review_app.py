@@ -326,6 +326,8 @@ def test_control_and_bidi_characters_from_files_are_shown_as_placeholders(tmp_pa
         from mtreview.core.types import System, Translation
 
         p.store.add_system(System("evil[red]", "file", {}), [Translation("evil[red]", 1, evil)])
+        p.store.replace_flags("t", [Flag("numbers", "major", "evil[red]", (1,), (),
+                                         "moved\x1b[2J\u202eflag [b]text[/b]")])
     app = create_app(path, reviewer="zed")
 
     async def steps(pilot):
@@ -337,3 +339,4 @@ def test_control_and_bidi_characters_from_files_are_shown_as_placeholders(tmp_pa
     assert "\x1b" not in screen and "\x07" not in screen and "\u202e" not in screen
     assert "␛]0;pwned␇␛[2J⟪U+202E⟫52 people [bold]x[/bold]" in screen
     assert "evil[red]" in screen
+    assert "moved␛[2J⟪U+202E⟫flag [b]text[/b]" in screen
