@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\S+")
 LABEL_KEYS = "asdfghjklqwertyuiopzxcvbnm"  # home row first
@@ -32,6 +33,11 @@ def _is_punct(ch: str) -> bool:
 def word_spans(text: str, whole: bool = False) -> list[tuple[int, int]]:
     """(start, end) character offsets of every word of ``text``; ``[(0, 0)]`` when it has
     none. Attached punctuation is left out unless ``whole``."""
+    return list(_word_spans(text, whole))
+
+
+@lru_cache(maxsize=256)  # every repaint asks again for the same few texts
+def _word_spans(text: str, whole: bool) -> tuple[tuple[int, int], ...]:
     out = []
     for m in _TOKEN.finditer(text):
         start, end = m.span()
@@ -44,7 +50,7 @@ def word_spans(text: str, whole: bool = False) -> list[tuple[int, int]]:
             if s < e:
                 start, end = s, e
         out.append((start, end))
-    return out or [(0, 0)]
+    return tuple(out) or ((0, 0),)
 
 
 def word_at(spans: list[tuple[int, int]], offset: int) -> int:

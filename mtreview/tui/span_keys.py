@@ -37,6 +37,10 @@ SPAN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("dismiss_suggestion", "z", "dismiss_suggestion",
             "dismiss the check's suggested span under or after the cursor", show=False),
 )
+def dismissed_key(reviewer: str, protocol: str) -> str:
+    return f"review.dismissed.{protocol}.{reviewer}"
+
+
 SEVERITY_MARK = {"neutral": "·", "minor": "m", "major": "M", "critical": "!"}
 
 
@@ -45,6 +49,14 @@ class SpanActions:
 
     _dismissed: set | None = None
 
+    def dismissed(self) -> set:
+        """This reviewer's dismissed suggestions (kept in the store's meta table)."""
+        if self._dismissed is None:
+            session = self.session
+            saved = session.store.meta().get(dismissed_key(session.reviewer, session.protocol))
+            self._dismissed = {tuple(k) for k in saved} if isinstance(saved, list) else set()
+        return self._dismissed
+
     # -- what the card has -------------------------------------------------------------
     def suggestions_of(self, i: int) -> list[Suggestion]:
         if self.view is None or self.session.protocol not in SPAN_PROTOCOLS:
@@ -52,7 +64,7 @@ class SpanActions:
         card = self.view.cards[i]
         return suggestions(self.view.flags, self.view.segment.id, card.system,
                            self.session.review_of(self.view.segment.id, card.system),
-                           self._dismissed or set(), self.session.protocol)
+                           self.dismissed(), self.session.protocol)
 
     def _exact(self) -> tuple[ErrorSpan | None, Suggestion | None]:
         card = self.card()
@@ -168,9 +180,11 @@ class SpanActions:
     def action_dismiss_suggestion(self) -> None:
         sug = self._suggestion()
         if sug is not None:
-            if self._dismissed is None:
-                self._dismissed = set()
-            self._dismissed.add(sug.key)
+            dismissed = self.dismissed()
+            dismissed.add(sug.key)
+            session = self.session
+            session.store.set_meta({dismissed_key(session.reviewer, session.protocol):
+                                    sorted(list(k) for k in dismissed)})
             self.paint()
 
     # -- the list under each card ----------------------------------------------------------

@@ -95,3 +95,63 @@ def test_tmux_80x24_shows_the_footer_and_a_readable_card(project_dir, tmp_path):
     assert body.index("║") < 20  # the segment list is narrow: the card starts on the left
     # the card's first line holds the translation's first words, whole
     assert " ".join(first.split()[:4]) in body
+
+
+def test_auto_advance_after_a_score(tmp_path, madar):
+    from .conftest import build_project
+
+    path = build_project(tmp_path / "auto", madar, n=4,
+                         extra_config={"review": {"auto_advance": True}})
+
+    async def steps(pilot):
+        screen = pilot.app.review_screen
+        await pilot.press("s", "7", "0", "enter")
+        await pilot.pause()
+        after_first = screen.focus_card
+        for _ in SYSTEMS[1:]:
+            await pilot.press("s", "6", "0", "enter")
+        await pilot.pause()
+        return after_first, screen.view.segment.id, screen.focus_card
+
+    assert drive(create_app(path, reviewer="ava"), steps) == (1, 2, 0)
+
+    async def stays(pilot):
+        await pilot.press("s", "7", "0", "enter")
+        await pilot.pause()
+        return pilot.app.review_screen.focus_card
+
+    assert drive(create_app(tmp_path / "auto", reviewer="bo", protocol="esa"), stays) == 1
+    assert drive(create_app(_plain(tmp_path, madar), reviewer="bo"), stays) == 0
+
+
+def _plain(tmp_path, madar):
+    from .conftest import build_project
+
+    return build_project(tmp_path / "plain", madar, n=4)
+
+
+def test_search_highlights_and_says_when_it_wrapped(project_dir):
+    from .test_review_keys import shown
+
+    with Project.open(project_dir) as p:  # a word of segment 2 found nowhere else
+        texts = {s.id: " ".join([s.source, *p.store.translations_of(s.id).values()]).lower()
+                 for s in p.store.segments()}
+        english = " ".join(p.store.translations_of(2).values()).lower()
+    word = next(w.strip(".,!?") for w in english.split() if len(w) > 3 and not any(
+        w.strip(".,!?") in t for i, t in texts.items() if i != 2))
+
+    async def steps(pilot):
+        screen = pilot.app.review_screen
+        await pilot.press("n", "n", "n")  # segment 4: the match in segment 2 is behind
+        await pilot.press("slash", *word, "enter")
+        text = await shown(pilot, "wrapped around")
+        found = []
+        for card in screen.view.cards:
+            _, spans = screen.overlay_text(card.text, [], False)
+            found += [card.text[a:b] for a, b, kind in spans if kind == "search"]
+        return screen.view.segment.id, text, found
+
+    seg, text, found = drive(create_app(project_dir, reviewer="cy"), steps,
+                             notifications=True)
+    assert seg == 2 and "wrapped around" in text
+    assert found and all(f.lower() == word.lower() for f in found)

@@ -93,3 +93,17 @@ def test_click_and_drag_select_words(project_dir):
     assert drive(create_app(project_dir, reviewer="ann"), steps) == 1
     (review,) = spans_of(project_dir, SYSTEMS[1])
     assert [(s.start, s.end) for s in review.spans] == [(words[1][0], words[2][1])]
+
+
+def test_jump_extend_to_a_labelled_word(project_dir):
+    text = text_of(project_dir)
+    words = word_spans(text)
+    labels = jump_labels(len(words))
+
+    async def steps(pilot):
+        await pilot.press("g", *labels[1], "G", *labels[4], "m")
+        await pilot.pause()
+
+    drive(create_app(project_dir, reviewer="ann"), steps)
+    (review,) = spans_of(project_dir)
+    assert [(s.start, s.end) for s in review.spans] == [(words[1][0], words[4][1])]

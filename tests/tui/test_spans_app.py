@@ -102,3 +102,24 @@ def test_suggested_spans_accept_edit_dismiss(project_dir):
     got = {(s.start, s.severity, s.origin) for s in saved(project_dir)}
     assert got == {(words[0][0], "major", "check:number-mismatch"),
                    (words[2][0], "major", "check:name-rendering:edited")}
+
+
+def test_a_dismissed_suggestion_stays_dismissed_after_reopening(project_dir):
+    words = word_spans(first_text(project_dir))
+    with Project.open(project_dir) as p:
+        p.store.replace_flags("t", [Flag("repetition", "major", SYSTEMS[0], (1,), ("z",),
+                                         "again", (SpanRef(1, "tgt", *words[1], SYSTEMS[0]),))])
+
+    async def dismiss(pilot):
+        before = rendered(pilot.app)
+        await pilot.press("z")
+        await pilot.pause()
+        return before
+
+    async def look(pilot):
+        return rendered(pilot.app)
+
+    assert "suggested" in drive(create_app(project_dir, reviewer="ole"), dismiss)
+    assert "suggested" not in drive(create_app(project_dir, reviewer="ole"), look)
+    assert "suggested" in drive(create_app(project_dir, reviewer="pat"), look)
+    assert saved(project_dir) == []
