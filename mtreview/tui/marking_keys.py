@@ -186,6 +186,7 @@ class MarkingActions:
         """(block, word) under the mouse: ``card<i>`` or ``source``, or None."""
         from mtreview.arabic.display import display_lines
         from mtreview.tui.widgets.segment_pane import SegmentPane
+        from mtreview.tui.widgets.styled import visible_spans
 
         if self.view is None:
             return None
@@ -200,10 +201,12 @@ class MarkingActions:
         if name == "source":
             text, rtl = self.view.segment.source, True
         elif name.startswith("card") and name[4:].isdigit():
-            text, rtl = self.view.cards[int(name[4:])].text, None
+            text, rtl = self.view.cards[int(name[4:])].text, False  # cards are always LTR
         else:
             return None
-        lines = display_lines(text, max(4, pane.scrollable_content_region.width - 4),
+        # the pane shows the text made safe (controls as placeholders): map words onto it
+        safe, words = visible_spans(text, [(a, b, "") for a, b in word_spans(text)])
+        lines = display_lines(safe, max(4, pane.scrollable_content_region.width - 4),
                               self.mode, rtl)
         if not 0 <= line - 1 < len(lines):
             return None
@@ -213,7 +216,7 @@ class MarkingActions:
         offset = logical[max(0, min(col, len(logical) - 1))]
         if offset < 0:
             offset = next((x for x in logical[col:] if x >= 0), 0)
-        return name, word_at(word_spans(text), offset)
+        return name, word_at([(a, b) for a, b, _ in words], offset)
 
     def _focus_block(self, name: str) -> None:
         side = "src" if name == "source" else "tgt"

@@ -75,7 +75,7 @@ def test_click_and_drag_select_words(project_dir):
 
     def where(pane, word):
         width = pane.scrollable_content_region.width
-        lines = display_lines(text, max(4, width - 4), pane.app.review_screen.mode, None)
+        lines = display_lines(text, max(4, width - 4), pane.app.review_screen.mode, False)
         logical = list(lines[0].logical)
         return 2 + logical.index(words[word][0]), pane._starts["card1"] + 1
 
@@ -107,3 +107,24 @@ def test_jump_extend_to_a_labelled_word(project_dir):
     drive(create_app(project_dir, reviewer="ann"), steps)
     (review,) = spans_of(project_dir)
     assert [(s.start, s.end) for s in review.spans] == [(words[1][0], words[4][1])]
+
+
+def test_click_on_the_right_to_left_source_marks_an_omission(project_dir):
+    with Project.open(project_dir) as p:
+        source = p.store.segment(1).source
+    words = word_spans(source)
+
+    async def steps(pilot):
+        pane = pilot.app.screen.query_one(SegmentPane)
+        width = pane.scrollable_content_region.width
+        lines = display_lines(source, max(4, width - 4), pilot.app.review_screen.mode, True)
+        logical = list(lines[0].logical)
+        x = 2 + logical.index(words[1][0] + 1)  # a letter inside the second word
+        await pilot.click("#pane", offset=(x, pane._starts["source"] + 1))
+        await pilot.press("m")
+        await pilot.pause()
+        return pilot.app.review_screen.side
+
+    assert drive(create_app(project_dir, reviewer="ann"), steps) == "src"
+    (review,) = spans_of(project_dir)
+    assert [(s.side, s.start, s.end) for s in review.spans] == [("src", *words[1])]
