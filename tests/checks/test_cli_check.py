@@ -4,20 +4,11 @@ and bad input (one-line error, exit 2, nothing changed)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from mtreview import paths
-from tests.conftest import run_cli
-
-
-def _dump(project_dir):
-    con = sqlite3.connect(project_dir / "store.sqlite")
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+from tests.conftest import run_cli, store_dump
 
 
 @pytest.fixture(scope="module")
@@ -114,11 +105,11 @@ def _bytes(tmp, data):
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_input_exits_2_and_changes_nothing(sample, tmp_path, case):
     assert run_cli("check", sample).returncode == 0
-    before = _dump(sample)
+    before = store_dump(sample)
     r = run_cli("check", sample, *BAD[case](tmp_path))
     assert r.returncode == 2, (case, r.stdout, r.stderr)
     assert r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert _dump(sample) == before
+    assert store_dump(sample) == before
 
 
 def test_list_needs_no_project_and_no_dir_is_an_error():

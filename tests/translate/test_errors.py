@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 import torch
 
-from tests.conftest import run_cli
-
-
-def dump(project) -> list[str]:
-    con = sqlite3.connect(project / "store.sqlite")
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+from tests.conftest import run_cli, store_dump
 
 
 def bad_model_cases(tmp_path, tiny_models):
@@ -59,12 +49,12 @@ def bad_option_cases(model):
 
 
 def check_refused(project, args, expected, env):
-    before = dump(project)
+    before = store_dump(project)
     r = run_cli("translate", project, *args, env=env)
     assert r.returncode == 2, (args, r.stdout, r.stderr)
     assert r.stderr.startswith("mtreview: error: ") and r.stderr.count("\n") == 1, r.stderr
     assert expected in r.stderr, r.stderr
-    assert dump(project) == before
+    assert store_dump(project) == before
 
 
 def test_bad_models_are_refused(project, env, tmp_path, tiny_models):
