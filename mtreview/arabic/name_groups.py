@@ -150,11 +150,24 @@ def _shared(context: Mapping[str, set[str]], a: str, b: str) -> bool:
 
 def renderings_differ(a: set[str] | None, b: set[str] | None) -> bool:
     """Both stems aligned with English words and no word of one is a word of the other, nor
-    the same word with other vowel letters (Hashimi / Hashemi)."""
+    the same word with other vowel letters (Hashimi / Hashemi) or spelling noise (a final h
+    or e, a doubled letter: Pittsburgh / Pittsburg)."""
     if not a or not b or not a.isdisjoint(b):
         return False
-    return not any(len(x) == len(y) and x.translate(_VOWELS_EN) == y.translate(_VOWELS_EN)
-                   for x in a for y in b)
+    return not any((len(x) == len(y) and x.translate(_VOWELS_EN) == y.translate(_VOWELS_EN))
+                   or _plain(x) == _plain(y) for x in a for y in b)
+
+
+def _plain(word: str) -> str:
+    word = word.rstrip("he") or word
+    return "".join(ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1])
+
+
+def respelled(a: str, b: str) -> bool:
+    """Two stems of one length that differ only in letters of one sound class (بيتسبيرغ /
+    بيتسبيرج): two spellings of one name, even in one segment."""
+    return len(a) == len(b) and a != b and all(
+        x == y or (x.translate(_SOUND) or x) == (y.translate(_SOUND) or y) for x, y in zip(a, b))
 
 
 def same_word(a: set[str] | None, b: set[str] | None) -> bool:

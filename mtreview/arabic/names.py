@@ -32,7 +32,7 @@ from mtreview.arabic.name_align import (  # noqa: F401  (re-exported: one import
     EN_CAPITAL_RE, _en_word, align, aligned, arabic_keys, english_names, latin_key, probe,
     rendering_key, romanize,
 )
-from mtreview.arabic.name_groups import DISTINCT, group_stems  # noqa: F401
+from mtreview.arabic.name_groups import DISTINCT, group_stems, respelled  # noqa: F401
 from mtreview.arabic.normalize import (
     ARABIC_CHAR_RE, ARABIC_WORD_CHAR_RE, ARABIC_WORD_RE, Analysis, analyse, normalize,
     split_clitics, strip_diacritics,
@@ -273,7 +273,7 @@ class NameFinder:
         kept = []
         for m in out:
             w = words[m.stem]
-            if w is None or best[w][1] == m.stem:
+            if w is None or best[w][1] == m.stem or respelled(best[w][1], m.stem):
                 kept.append(m)
                 if w is not None:
                     self.evidence[m.stem].add(w)
