@@ -15,13 +15,15 @@ Both tests reproduce sacrebleu's (``--paired-bs`` / ``--paired-ar``, sacrebleu 2
   ``p = (#{|a_t - b_t| > |Δ|} + 1) / (T + 1)``.
 
 Memory stays bounded: the random draws are made and used in chunks of about
-``CHUNK_CELLS`` cells (the generator's stream is the same as one large draw: bootstrap
-chunks are whole resamples, randomisation chunks a multiple of 32 trials, as numpy's
-boolean generator buffers 32 bits). Each chunk takes ONE product over the columns of every
-system and metric together (all-zero columns of ``D`` left out). Integer statistics are
+``CHUNK_CELLS`` (bootstrap) / ``AR_CHUNK_CELLS`` (randomisation) cells, small enough for
+their memory to be reused rather than faulted in again. The generator's stream is the same
+as one large draw: bootstrap chunks are whole resamples, randomisation chunks a multiple of
+32 trials (numpy draws booleans as the bits of 32-bit words, which :func:`ar_chunks` draws
+and unpacks itself, several times faster). Each chunk takes ONE product over the columns of
+every system and metric together (all-zero columns left out). Integer statistics are
 multiplied in float32 when every partial sum stays below 2**24 (then exact), otherwise in
-float64. Only the resampled scores (B per system and metric) and the randomisation
-counts are kept.
+float64. Only the resampled scores (B per system and metric) and the randomisation counts
+are kept.
 
 Clusters (as WMT): systems sorted best first; a boundary is drawn between positions k and
 k+1 when every system above it is significantly better (paired bootstrap, p < alpha) than
@@ -78,7 +80,10 @@ def one_blas_thread() -> Iterator[None]:
         setter(previous)
 
 
-CHUNK_CELLS = 1 << 22  # random draws per chunk (resamples or trials × segments)
+# Draws per chunk (resamples or trials × segments): the arrays of a chunk stay below
+# glibc's mmap threshold, so their memory is reused instead of faulted in again.
+CHUNK_CELLS = 1 << 20  # bootstrap: int64 indices and counts
+AR_CHUNK_CELLS = 1 << 22  # randomisation: booleans and their float32 copy
 
 
 def bootstrap_chunks(n: int, samples: int, seed: int | None,
@@ -102,12 +107,18 @@ def bootstrap_counts(n: int, samples: int, seed: int | None) -> np.ndarray:
 
 
 def ar_chunks(n: int, trials: int, seed: int | None,
-              cells: int = CHUNK_CELLS) -> Iterator[np.ndarray]:
-    """(rows, n) boolean chunks, together the same as ``integers(2, size=(trials, n))``."""
+              cells: int = AR_CHUNK_CELLS) -> Iterator[np.ndarray]:
+    """(rows, n) boolean chunks, together the same as ``integers(2, size=(trials, n))``.
+
+    numpy draws those booleans as the bits of 32-bit words, lowest bit first; drawing the
+    words and unpacking their bits gives the same array several times faster."""
     rng = np.random.default_rng(seed)
     rows = max(32, (cells // max(n, 1)) // 32 * 32)  # keeps the 32-bit buffer aligned
     for start in range(0, trials, rows):
-        yield rng.integers(2, size=(min(rows, trials - start), n), dtype=bool)
+        r = min(rows, trials - start)
+        words = rng.integers(0, 2 ** 32, size=(r * n + 31) // 32, dtype=np.uint32)
+        bits = np.unpackbits(words.view(np.uint8), bitorder="little", count=r * n)
+        yield bits.view(bool).reshape(r, n)
 
 
 def ar_selection(n: int, trials: int, seed: int | None) -> np.ndarray:
@@ -129,35 +140,36 @@ class _Columns:
     """Statistics of several (metric, system) pairs side by side: ONE product per chunk.
 
     ``parts``: key → (metric, (n, d) statistics). ``product(x)`` gives ``x @ wide`` split
-    back per key, float32 where exact (integer statistics, partial sums below 2**24)."""
+    back per key, float32 where exact: integer statistics and every partial sum below
+    2**24, bounded by ``row_total`` × the largest statistic (``row_total``: the sum of
+    each row of ``x``, e.g. n for bootstrap counts) or, for 0/1 rows, by column sums."""
 
-    def __init__(self, parts: dict[Any, tuple[Metric, np.ndarray]]):
+    def __init__(self, parts: dict[Any, tuple[Metric, np.ndarray]],
+                 row_total: int | None = None):
         self.keys = list(parts)
-        self.metric = {k: m for k, (m, _) in parts.items()}
         self.width = {k: a.shape[1] for k, (_, a) in parts.items()}
-        self.groups: list[tuple[list[Any], np.ndarray, float, np.ndarray]] = []
+        self.groups: list[tuple[list[Any], np.ndarray, np.ndarray]] = []
         exact = [k for k in self.keys if parts[k][0].integer_stats]
         for keys, integer in ((exact, True), ([k for k in self.keys if k not in exact], False)):
             if not keys:
                 continue
             wide = np.concatenate([parts[k][1] for k in keys], axis=1)
             used = np.flatnonzero(np.any(wide != 0, axis=0))  # zero columns: zero sums
-            bound = float(np.abs(wide).sum(0).max(initial=0)) if integer else np.inf
-            self.groups.append((keys, wide[:, used], bound, used))
-        self.wide32 = [w.astype(np.float32) if b < 2 ** 24 else None
-                       for _, w, b, _ in self.groups]
+            wide = wide[:, used]
+            absw = np.abs(wide)
+            bound = float(absw.max(initial=0)) * row_total if row_total is not None else \
+                float(absw.sum(0).max(initial=0))
+            if integer and bound < 2 ** 24:
+                wide = wide.astype(np.float32)
+            self.groups.append((keys, wide, used))
 
     def product(self, x: np.ndarray) -> dict[Any, np.ndarray]:
         """``x @ stats`` of every key (float64 arrays, exact for integer statistics)."""
         out: dict[Any, np.ndarray] = {}
-        xmax = float(x.max(initial=0))
-        for (keys, wide, bound, used), w32 in zip(self.groups, self.wide32):
+        for keys, wide, used in self.groups:
             full = np.zeros((len(x), sum(self.width[k] for k in keys)))
             with one_blas_thread():
-                if w32 is not None and bound * xmax < 2 ** 24:
-                    full[:, used] = x.astype(np.float32, copy=False) @ w32
-                else:
-                    full[:, used] = x.astype(np.float64, copy=False) @ wide
+                full[:, used] = x.astype(wide.dtype, copy=False) @ wide
             start = 0
             for k in keys:
                 out[k] = full[:, start:start + self.width[k]]
@@ -169,7 +181,7 @@ def bootstrap_scores(parts: dict[Any, tuple[Metric, np.ndarray]], samples: int,
                      seed: int | None) -> dict[Any, np.ndarray]:
     """Resampled scores of every (metric, system) key: ``samples`` per key."""
     n = len(next(iter(parts.values()))[1])
-    cols = _Columns(parts)
+    cols = _Columns(parts, row_total=n)
     chunks: dict[Any, list[np.ndarray]] = {k: [] for k in parts}
     for counts in bootstrap_chunks(n, samples, seed):
         sums = cols.product(counts)
@@ -181,7 +193,7 @@ def bootstrap_scores(parts: dict[Any, tuple[Metric, np.ndarray]], samples: int,
 def all_bootstrap_scores(metric: Metric, stats: dict[str, np.ndarray], counts: np.ndarray
                          ) -> dict[str, np.ndarray]:
     """Resample scores of every system from given counts (one metric; small inputs)."""
-    cols = _Columns({s: (metric, a) for s, a in stats.items()})
+    cols = _Columns({s: (metric, a) for s, a in stats.items()}, row_total=len(counts.T))
     sums = cols.product(counts)
     return {s: metric.scores(sums[s].astype(metric.sums_dtype)) for s in stats}
 
@@ -198,10 +210,11 @@ def ar_pvalues(pairs: dict[Any, tuple[Metric, np.ndarray, np.ndarray, float]], t
     n = len(next(iter(pairs.values()))[1])
     cols = _Columns({k: (m, b - s) for k, (m, s, b, _) in pairs.items()})
     above = dict.fromkeys(pairs, 0)
+    totals = {k: (s.sum(0), b.sum(0)) for k, (_, s, b, _) in pairs.items()}
     for sel in ar_chunks(n, trials, seed):
         d = cols.product(sel)
-        for k, (metric, s, b, real) in pairs.items():
-            a, c = s.sum(0) + d[k], b.sum(0) - d[k]  # pos @ base + neg @ sys, and back
+        for k, (metric, _, _, real) in pairs.items():
+            a, c = totals[k][0] + d[k], totals[k][1] - d[k]  # pos @ base + neg @ sys, back
             if metric.integer_stats:
                 a, c = np.rint(a), np.rint(c)
             above[k] += int(np.sum(np.abs(metric.scores(a) - metric.scores(c)) > real))

@@ -102,87 +102,120 @@ class Block:
                                  offset=16 + 16 * n).reshape(n, width))
 
 
-def request_digest(seg_ids: np.ndarray, hashes: np.ndarray) -> str:
-    """Identifies a request: these segments, in this order, with these hypotheses."""
-    return hashlib.sha1(seg_ids.tobytes() + hashes.tobytes()).hexdigest()[:16]
+def request_digest(seg_ids: np.ndarray, hyps: Sequence[str]) -> str:
+    """Identifies a request: these segments, in this order, with these hypotheses (one
+    hash over all the text: a warm report hashes no line on its own)."""
+    lengths = np.fromiter(map(len, hyps), dtype=np.int64, count=len(hyps))
+    h = hashlib.sha1(seg_ids.tobytes())
+    h.update(lengths.tobytes())
+    h.update("".join(hyps).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:16]
 
 
-def _reusable(block: Block | None, seg_ids: Sequence[int], hashes: np.ndarray) -> np.ndarray:
-    """For each requested segment, its row in ``block`` if the hypothesis is unchanged,
-    else -1."""
-    where = np.full(len(seg_ids), -1, dtype=np.int64)
-    if block is None or not len(block.seg_ids):
-        return where
-    row = {s: i for i, s in enumerate(block.seg_ids.tolist())}
-    found = np.fromiter((row.get(s, -1) for s in seg_ids), dtype=np.int64, count=len(seg_ids))
-    ok = found >= 0
-    ok[ok] = block.hashes[found[ok]] == hashes[ok]
-    where[ok] = found[ok]
-    return where
+class _Pool:
+    """Rows of every loaded block by (segment, hypothesis hash): a hypothesis that another
+    system (or an earlier request) has already been scored on is not computed again."""
+
+    def __init__(self, blocks: list[Block]):
+        width = next((b.stats.shape[1] for b in blocks if len(b.seg_ids)), None)
+        blocks = [b for b in blocks if len(b.seg_ids) and b.stats.shape[1] == width]
+        self.stats = np.concatenate([b.stats for b in blocks]) if blocks else None
+        self.row: dict[tuple[int, int], int] = {}
+        start = 0
+        for b in blocks:
+            for i, k in enumerate(zip(b.seg_ids.tolist(), b.hashes.tolist()), start):
+                self.row.setdefault(k, i)
+            start += len(b.seg_ids)
+
+    def find(self, seg_ids: Sequence[int], hashes: np.ndarray) -> np.ndarray:
+        """For each (segment, hash), its row in :attr:`stats`, else -1."""
+        get = self.row.get
+        return np.fromiter((get(k, -1) for k in zip(seg_ids, hashes.tolist())),
+                           dtype=np.int64, count=len(seg_ids))
 
 
 def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[str]],
-                  hashes: dict[str, np.ndarray] | None = None
-                  ) -> tuple[dict[str, np.ndarray], int]:
+                  hashes: dict[str, np.ndarray] | None = None,
+                  digests: dict[str, str] | None = None,
+                  sources: list[str] | None = None) -> tuple[dict[str, np.ndarray], int]:
     """Statistics of several systems, one row per scored segment, and how many were computed.
 
     A system whose block was written for this very request (same segments, order and
-    hypotheses) is read as is. Otherwise rows with an unchanged hypothesis are reused and
-    the rest computed: systems with nothing to reuse together by the vectorised exact path
-    (``mtreview.metrics.fast``) when it covers the metric and references, the others
-    through sacrebleu. New blocks are written in one transaction. ``hashes``: each
-    system's :func:`hyp_hashes`, when the caller has them.
+    hypotheses) is read as is. Otherwise each row whose (segment, hypothesis hash) is in a
+    loaded block (this system's or another's) is reused and the rest computed, systems
+    with the same rows to compute together (``Metric.batch_stats``, else
+    ``Metric.compute``). New blocks are written in one transaction. ``hashes`` and
+    ``digests`` (system → :func:`hyp_hashes`, :func:`request_digest`) are caches the
+    caller may share between metrics: filled here when missing.
     """
     n_seg = len(refset.seg_ids)
     if not n_seg:
         return {s: np.zeros((0, 0)) for s in hyps}, 0
     key = metric.name + "|" + metric.signature(refset.num_refs)
     seg_arr = np.asarray(refset.seg_ids, dtype=np.int64)
-    hashes = hashes or {}
+    hashes = {} if hashes is None else hashes
+    digests = {} if digests is None else digests
     out: dict[str, np.ndarray] = {}
-    pending: dict[str, tuple[Block | None, np.ndarray, np.ndarray, str]] = {}
+    blocks: dict[str, Block | None] = {}
     for system, hs in hyps.items():
-        hh = hashes[system] if system in hashes else hyp_hashes(hs)
-        digest = request_digest(seg_arr, hh)
+        if system not in digests:
+            digests[system] = request_digest(seg_arr, hs)
         row = store.get_stats_block(system, key, refset.hash)
-        block = Block.from_bytes(row[1]) if row else None
-        if block is not None and row[0] == digest:
-            out[system] = block.stats[:n_seg]
-            continue
-        pending[system] = (block, _reusable(block, refset.seg_ids, hh), hh, digest)
-    fresh: dict[str, np.ndarray] = {}
-    whole = [s for s, (_, where, _, _) in pending.items() if (where < 0).all()]
-    if whole:
-        batch = metric.batch_stats([hyps[s] for s in whole], [list(r) for r in refset.streams])
-        if batch is not None:
-            fresh.update(zip(whole, batch))
+        blocks[system] = Block.from_bytes(row[1]) if row else None
+        if blocks[system] is not None and row[0] == digests[system]:
+            out[system] = blocks[system].stats[:n_seg]
+    pending = [s for s in hyps if s not in out]
+    if not pending:
+        return {s: out[s] for s in hyps}, 0
+    pool = _Pool([b for b in blocks.values() if b is not None])
+    where: dict[str, np.ndarray] = {}
+    groups: dict[bytes, list[str]] = {}  # the same rows to compute: one batch
+    for system in pending:
+        if system not in hashes:
+            hashes[system] = hyp_hashes(hyps[system])
+        where[system] = pool.find(refset.seg_ids, hashes[system])
+        groups.setdefault(np.flatnonzero(where[system] < 0).tobytes(), []).append(system)
     computed, writes = 0, []
-    for system, (block, where, hh, digest) in pending.items():
-        todo = np.flatnonzero(where < 0)
-        if system in fresh:
-            new = fresh[system]
-        elif len(todo):
-            new = compute_stats(metric, [hyps[system][i] for i in todo],
-                                refset.subset(todo.tolist()))
-        else:
-            new = np.zeros((0, block.stats.shape[1]))
-        if len(todo) < n_seg:
-            stats = np.empty((n_seg, block.stats.shape[1]))  # some rows reused: a block
-            kept = where >= 0
-            stats[kept] = block.stats[where[kept]]
-            stats[todo] = new
-        else:
-            stats = new
-        out[system] = stats
-        computed += len(todo)
-        seg_ids, row_hashes = seg_arr, hh
-        if block is not None:  # keep the rows of segments outside this request
-            older = np.flatnonzero(~np.isin(block.seg_ids, seg_arr))
-            if len(older) and block.stats.shape[1] == stats.shape[1]:
-                seg_ids = np.concatenate([seg_arr, block.seg_ids[older]])
-                row_hashes = np.concatenate([hh, block.hashes[older]])
-                stats = np.vstack([stats, block.stats[older]])
-        writes.append((system, digest, Block(seg_ids, row_hashes, stats).to_bytes()))
-    if writes:
-        store.put_stats_blocks(key, refset.hash, writes)
+    for todo_key, systems in groups.items():
+        todo = np.frombuffer(todo_key, dtype=np.int64)
+        new = _compute(metric, refset, todo, [hyps[s] for s in systems], sources)
+        for system, rows in zip(systems, new):
+            stats = rows
+            if len(todo) < n_seg:  # some rows reused
+                stats = np.empty((n_seg, pool.stats.shape[1]))
+                kept = where[system] >= 0
+                stats[kept] = pool.stats[where[system][kept]]
+                if len(todo):
+                    stats[todo] = rows
+            out[system] = stats
+            computed += len(todo)
+            writes.append((system, digests[system],
+                           _with_older(blocks[system], seg_arr, hashes[system], stats)))
+    store.put_stats_blocks(key, refset.hash, writes)
     return {s: out[s] for s in hyps}, computed
+
+
+def _compute(metric: Metric, refset: RefSet, todo: np.ndarray, hyps: list[list[str]],
+             sources: list[str] | None) -> list[np.ndarray]:
+    """Statistics of the ``todo`` rows of several systems' hypotheses."""
+    if not len(todo):
+        return [np.zeros((0, 0)) for _ in hyps]
+    whole = len(todo) == len(refset.seg_ids)
+    refs = [list(r) for r in refset.streams] if whole else refset.subset(todo.tolist())
+    part = [h if whole else [h[i] for i in todo] for h in hyps]
+    src = None if sources is None else [sources[i] for i in todo]
+    batch = metric.batch_stats(part, refs) if src is None else None
+    return batch if batch is not None else [compute_stats(metric, h, refs, src) for h in part]
+
+
+def _with_older(block: Block | None, seg_arr: np.ndarray, hashes: np.ndarray,
+                stats: np.ndarray) -> bytes:
+    """The block to write: this request's rows, then the block's rows of other segments."""
+    seg_ids, row_hashes = seg_arr, hashes
+    if block is not None:
+        older = np.flatnonzero(~np.isin(block.seg_ids, seg_arr))
+        if len(older) and block.stats.shape[1] == stats.shape[1]:
+            seg_ids = np.concatenate([seg_arr, block.seg_ids[older]])
+            row_hashes = np.concatenate([hashes, block.hashes[older]])
+            stats = np.vstack([stats, block.stats[older]])
+    return Block(seg_ids, row_hashes, stats).to_bytes()

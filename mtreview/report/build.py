@@ -25,7 +25,7 @@ from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
 from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, run_all
-from mtreview.metrics.stats import RefSet, collect_stats, hyp_hashes
+from mtreview.metrics.stats import RefSet, collect_stats
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR = 10000
@@ -225,10 +225,11 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     signatures, sent_sigs, corpus = {}, {}, {}
     computed = 0
     scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
-    hashes = {s: hyp_hashes(scored[s]) for s in sys_names} if names else {}
+    hashes: dict[str, np.ndarray] = {}  # filled once, shared by the metrics
+    digests: dict[str, str] = {}
     for m in names:
         metric = METRICS[m]
-        stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes)
+        stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes, digests)
         computed += n_new
         signatures[m] = metric.signature(refset.num_refs)
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)
