@@ -492,7 +492,7 @@ def translate_project(project: Any, spec: ModelSpec, name: str | None = None, *,
     """Add (or complete) system ``name`` (default: the model's name) in ``project``."""
     from mtreview.core.store import utcnow
     from mtreview.core.types import System, Translation
-    from mtreview.translate.progress import Progress
+    from mtreview.translate.progress import progress_bar
 
     settings = Settings.resolve(spec, device=device, dtype=dtype, beams=beams,
                                 max_new_tokens=max_new_tokens, batch_tokens=batch_tokens,
@@ -513,7 +513,7 @@ def translate_project(project: Any, spec: ModelSpec, name: str | None = None, *,
     translator = Translator.load(spec, settings)  # before creating the system: load errors
     if existing is None:
         store.add_system(System(name, "model", prov))
-    bar = Progress(len(pending), label=name, enabled=progress)
+    bar = progress_bar(len(pending), label=name, enabled=progress)
     started = time.perf_counter()
     n_tokens = 0
     keys = [s.id for s in pending]

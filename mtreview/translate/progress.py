@@ -1,66 +1,51 @@
-"""A dependency-free progress bar on stderr: done/total, sentences per second, ETA.
+"""Progress on stderr for long runs (translation): done/total, sentences per second, ETA.
 
-On a terminal it redraws one line (at most ~8 times a second); otherwise it writes a plain
-line at most every ``interval`` seconds, so logs stay readable.
+Built on tqdm. On a terminal it is tqdm's one redrawn line; otherwise (a log file, a pipe)
+it writes a plain line at most every ``interval`` seconds, measured from the bar's own start,
+and always the final state, so logs stay readable.
 """
 
 from __future__ import annotations
 
 import sys
-import time
-from typing import TextIO
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+PLAIN_FORMAT = ("{desc} {n_fmt}/{total_fmt} ({percentage:.0f}%) {rate_fmt} "
+                "elapsed {elapsed} ETA {remaining}")
 
 
-def _clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+class _PlainLines(tqdm):
+    """tqdm that writes each display as one plain line (no carriage returns, no bar)."""
 
+    monitor_interval = 0  # no monitor thread: lines are written from update() only
 
-class Progress:
-    def __init__(self, total: int, label: str = "", stream: TextIO | None = None,
-                 enabled: bool = True, interval: float = 10.0):
-        self.total = total
-        self.done = 0
-        self.label = label
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = enabled and total > 0
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.interval = 0.125 if self.tty else interval
-        self.start = time.perf_counter()
-        self._last = 0.0
-
-    def rate(self) -> float:
-        elapsed = time.perf_counter() - self.start
-        return self.done / elapsed if elapsed > 0 else 0.0
-
-    def line(self) -> str:
-        rate = self.rate()
-        eta = (self.total - self.done) / rate if rate > 0 else 0.0
-        width = 24
-        filled = int(width * self.done / self.total) if self.total else width
-        bar = "#" * filled + "." * (width - filled)
-        return (f"{self.label} [{bar}] {self.done}/{self.total} "
-                f"{rate:.1f} sent/s ETA {_clock(eta)}")
-
-    def update(self, n: int) -> None:
-        self.done += n
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if now - self._last >= self.interval or self.done >= self.total:
-            self._last = now
-            self._write()
-
-    def _write(self) -> None:
-        if self.tty:
-            self.stream.write("\r" + self.line() + "\x1b[K")
-        else:
-            self.stream.write(self.line() + "\n")
-        self.stream.flush()
+    def display(self, msg: str | None = None, pos: int | None = None) -> bool:
+        if msg == "":  # tqdm clearing its line: nothing to clear in a log
+            return False
+        self.fp.write(f"{self if msg is None else msg}\n")
+        self.fp.flush()
+        return True
 
     def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        if not self.disable and self.n != self.last_print_n:
+            self.refresh()  # the final state is always written
+        self.leave = False
+        super().close()
+
+
+def progress_bar(total: int, label: str = "", stream: TextIO | None = None,
+             enabled: bool = True, interval: float = 10.0) -> Any:
+    """A progress bar over ``total`` sentences: ``update(n)``, then ``close()``.
+
+    ``interval``: seconds between plain lines when ``stream`` is not a terminal.
+    """
+    stream = stream if stream is not None else sys.stderr
+    disable = not enabled or total <= 0
+    common = dict(total=total, desc=label, file=stream, unit="sent", disable=disable,
+                  dynamic_ncols=True)
+    if bool(getattr(stream, "isatty", lambda: False)()):
+        return tqdm(**common, mininterval=0.125)
+    return _PlainLines(**common, mininterval=interval, miniters=1, smoothing=0,
+                       bar_format=PLAIN_FORMAT)

@@ -39,7 +39,7 @@ def test_family_translates_with_language_tokens(family, tiny_models, project, en
     r = run_cli("translate", project, "--model", model, "--device", "cpu", "--beams", "2",
                 "--max-new-tokens", "6", env=env)
     assert r.returncode == 0, r.stderr
-    assert re.search(r"\] 40/40 [\d.]+ sent/s ETA 00:00", r.stderr), r.stderr  # progress bar
+    assert re.search(r" 40/40 \(100%\) [\d.]+sent/s elapsed \S+ ETA 00:00", r.stderr), r.stderr
     name = model.name
     assert f"system {name!r}: translated 40 segment(s)" in r.stdout
     assert len(translations(project)[name]) == 40
