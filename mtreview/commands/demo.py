@@ -78,7 +78,7 @@ def bundled_cards() -> list:
 def ensure_translations(project, device: str) -> list[str]:
     """Translate the sample with each bundled model (once: cached in the store)."""
     from mtreview.translate.cards import resolve_model
-    from mtreview.translate.engine import translate_project
+    from mtreview.translate.run import translate_project
 
     names = []
     for card in bundled_cards():

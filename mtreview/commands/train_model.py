@@ -56,7 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtreview.translate.train import TrainOptions, train
+    from mtreview.train.recipe import TrainOptions, train
 
     info = train(TrainOptions(
         source=args.source, target=args.target, out=args.out, size=args.size,

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
     with Project.open(args.dir) as project:
         spec = resolve_model(args.model, src_lang=project.src_lang, tgt_lang=project.tgt_lang)
-        from mtreview.translate.engine import translate_project
+        from mtreview.translate.run import translate_project
 
         try:
             result = translate_project(

@@ -43,8 +43,8 @@ def progress_bar(total: int, label: str = "", stream: TextIO | None = None,
     """
     stream = stream if stream is not None else sys.stderr
     disable = not enabled or total <= 0
-    common = dict(total=total, desc=label, file=stream, unit="sent", disable=disable,
-                  dynamic_ncols=True)
+    common: dict[str, Any] = {"total": total, "desc": label, "file": stream, "unit": "sent",
+                              "disable": disable, "dynamic_ncols": True}
     if bool(getattr(stream, "isatty", lambda: False)()):
         return tqdm(**common, mininterval=0.125)
     return _PlainLines(**common, mininterval=interval, miniters=1, smoothing=0,

@@ -34,7 +34,8 @@ from mtreview import paths
 from mtreview.core.project import Project
 from mtreview.core.types import Document, Segment
 from mtreview.translate import cards
-from mtreview.translate.engine import auto_threads, translate_project, with_generation
+from mtreview.translate.batching import auto_threads
+from mtreview.translate.run import translate_project, with_generation
 from tests.conftest import FLORES, need_shared
 
 pytestmark = pytest.mark.benchmark

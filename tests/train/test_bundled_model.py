@@ -35,7 +35,7 @@ def test_parameter_count_matches_the_model_card():
 
     from transformers import AutoModelForSeq2SeqLM
 
-    from mtreview.translate.train import count_parameters
+    from mtreview.train.model import count_parameters
 
     model = AutoModelForSeq2SeqLM.from_pretrained(MODEL, local_files_only=True)
     n = count_parameters(model)
@@ -58,7 +58,7 @@ SCRIPT = textwrap.dedent("""
     import json, sys, torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
     from mtreview.arabic.sentences import split_article
-    from mtreview.translate.train import translate_lines
+    from mtreview.train.model import translate_lines
     torch.set_flush_denormal(True)
     model_dir, source = sys.argv[1], sys.argv[2]
     tok = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)

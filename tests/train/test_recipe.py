@@ -49,7 +49,7 @@ def test_writes_a_loadable_model_directory(trained, corpus):
     from safetensors import safe_open
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from mtreview.translate.train import translate_lines
+    from mtreview.train.model import translate_lines
 
     out, first, _, steps_first = trained
     assert steps_first == 4
@@ -108,7 +108,7 @@ def test_tokenizer_matches_sentencepiece_and_normalises_arabic(trained):
 
 
 def test_token_batches_cover_every_pair_within_the_budget(corpus, trained):
-    from mtreview.translate.train import encode_pairs, read_parallel, token_batches
+    from mtreview.train.data import encode_pairs, read_parallel, token_batches
 
     src_file, tgt_file, _ = corpus
     src, tgt = read_parallel(src_file, tgt_file)

@@ -10,7 +10,9 @@ import pytest
 from mtreview import paths
 from mtreview.errors import UserError
 from mtreview.translate import cards, families
-from mtreview.translate.engine import Settings, Translator, make_batches
+from mtreview.translate.batching import make_batches
+from mtreview.translate.engine import Translator
+from mtreview.translate.settings import Settings
 from tests.conftest import FLORES, need_shared, run_cli
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from mtreview.errors import UserError
 from mtreview.translate.cards import load_card, resolve_model
-from mtreview.translate.engine import Settings
+from mtreview.translate.settings import Settings
 
 
 def test_bundled_card_defaults_to_int8_on_cpu_and_the_flag_wins():

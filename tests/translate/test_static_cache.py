@@ -11,7 +11,9 @@ import pytest
 
 from mtreview.errors import UserError
 from mtreview.translate import cards
-from mtreview.translate.engine import Settings, Translator, make_batches, static_shape
+from mtreview.translate.batching import make_batches, static_shape
+from mtreview.translate.engine import Translator
+from mtreview.translate.settings import Settings
 from tests.conftest import FLORES, need_shared, run_cli
 from tests.translate.test_families import translations
 
