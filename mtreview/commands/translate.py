@@ -14,6 +14,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="a model directory, a card name in models/ (or a .toml card), "
                         "or a hub id already in the local Hugging Face cache")
     p.add_argument("--name", help="system name (default: the model's name)")
+    p.add_argument("--engine", default="transformers",
+                   help="transformers (default): generate() in PyTorch; ctranslate2: the "
+                        "model converted once (cached) and run by CTranslate2, int8 on the CPU")
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
     p.add_argument("--batch-tokens", type=int, metavar="N",
                    help="padded source tokens x beams per batch (default: card, else "
@@ -23,8 +26,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="most tokens generated per sentence (default: card, else 256)")
     p.add_argument("--dtype", default="auto",
                    help="auto (bfloat16 on CUDA, float32 on CPU), float32, bfloat16, float16")
-    p.add_argument("--quantize", default="none",
-                   help="none (default) or int8: dynamic int8 Linear layers (CPU)")
+    p.add_argument("--quantize", default=None,
+                   help="none or int8: dynamic int8 Linear layers on the CPU (default: the "
+                        "card's); with --engine ctranslate2, int8 weights (default on the CPU)")
     p.add_argument("--threads", type=int, default=0, metavar="N",
                    help="CPU threads (default 0: the cores not already busy)")
     p.add_argument("--cache", default=None,
@@ -49,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             result = translate_project(
                 project, spec, args.name, device=args.device, batch_tokens=args.batch_tokens,
                 beams=args.beams, max_new_tokens=args.max_new_tokens, dtype=args.dtype,
-                quantize=args.quantize, threads=args.threads, cache=args.cache,
+                quantize=args.quantize, engine=args.engine, threads=args.threads, cache=args.cache,
                 progress=not args.quiet)
         except KeyboardInterrupt:
             sys.stderr.write("\nmtreview: interrupted; finished batches are saved, run the "

@@ -38,10 +38,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+import tomllib
 
 from mtreview.errors import UserError
 from mtreview.translate import families

@@ -207,16 +207,16 @@ def build_generation_config(model: Any, tokenizer: Any, spec: ModelSpec, s: Sett
     if decoder_start is None:
         decoder_start = getattr(cfg, "decoder_start_token_id", None)
     eos = mg.eos_token_id if mg.eos_token_id is not None else tokenizer.eos_token_id
-    kwargs: dict[str, Any] = dict(
-        num_beams=s.beams, do_sample=False, max_new_tokens=s.max_new_tokens,
-        min_new_tokens=s.min_new_tokens or None, length_penalty=s.length_penalty,
-        early_stopping=s.beams > 1, no_repeat_ngram_size=s.no_repeat_ngram_size or None,
-        cache_implementation="static" if s.cache == "static" else None,
-        repetition_penalty=s.repetition_penalty if s.repetition_penalty != 1.0 else None,
-        decoder_start_token_id=decoder_start, eos_token_id=eos,
-        pad_token_id=tokenizer.pad_token_id, bos_token_id=mg.bos_token_id,
-        forced_eos_token_id=mg.forced_eos_token_id,
-        bad_words_ids=[[tokenizer.pad_token_id]] if spec.family == "marian" else None,
-    )
+    kwargs: dict[str, Any] = {
+        "num_beams": s.beams, "do_sample": False, "max_new_tokens": s.max_new_tokens,
+        "min_new_tokens": s.min_new_tokens or None, "length_penalty": s.length_penalty,
+        "early_stopping": s.beams > 1, "no_repeat_ngram_size": s.no_repeat_ngram_size or None,
+        "cache_implementation": "static" if s.cache == "static" else None,
+        "repetition_penalty": s.repetition_penalty if s.repetition_penalty != 1.0 else None,
+        "decoder_start_token_id": decoder_start, "eos_token_id": eos,
+        "pad_token_id": tokenizer.pad_token_id, "bos_token_id": mg.bos_token_id,
+        "forced_eos_token_id": mg.forced_eos_token_id,
+        "bad_words_ids": [[tokenizer.pad_token_id]] if spec.family == "marian" else None,
+    }
     kwargs.update(get_family(spec.family).generation_ids(tokenizer, spec.src, spec.tgt))
     return GenerationConfig(**{k: v for k, v in kwargs.items() if v is not None})

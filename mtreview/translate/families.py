@@ -70,7 +70,7 @@ class Marian(Family):
     title = "Marian (OPUS-MT)"
     model_types = ("marian",)
     tokenizer_classes = ("MarianTokenizer",)
-    codes = {"ar": "ar", "en": "en"}
+    codes: ClassVar[dict[str, str]] = {"ar": "ar", "en": "en"}
 
     def source_prefix(self, tokenizer: Any, src: str, tgt: str) -> str:
         supported = getattr(tokenizer, "supported_language_codes", None) or []
@@ -105,7 +105,7 @@ class Nllb(LanguageTokens):
     title = "NLLB-200"
     model_types = ("m2m_100",)
     tokenizer_classes = ("NllbTokenizer", "NllbTokenizerFast")
-    codes = {"ar": "arb_Arab", "en": "eng_Latn", "fr": "fra_Latn", "de": "deu_Latn"}
+    codes: ClassVar[dict[str, str]] = {"ar": "arb_Arab", "en": "eng_Latn", "fr": "fra_Latn", "de": "deu_Latn"}
 
 
 class M2M100(LanguageTokens):
@@ -115,7 +115,7 @@ class M2M100(LanguageTokens):
     title = "M2M100"
     model_types = ("m2m_100",)
     tokenizer_classes = ("M2M100Tokenizer",)
-    codes = {"ar": "ar", "en": "en"}
+    codes: ClassVar[dict[str, str]] = {"ar": "ar", "en": "en"}
 
     def generation_ids(self, tokenizer: Any, src: str, tgt: str) -> dict[str, int]:
         return {"forced_bos_token_id": int(tokenizer.get_lang_id(tgt))}
@@ -135,7 +135,7 @@ class MBart50(LanguageTokens):
     title = "mBART-50"
     model_types = ("mbart",)
     tokenizer_classes = ("MBart50Tokenizer", "MBart50TokenizerFast")
-    codes = {"ar": "ar_AR", "en": "en_XX", "fr": "fr_XX", "de": "de_DE"}
+    codes: ClassVar[dict[str, str]] = {"ar": "ar_AR", "en": "en_XX", "fr": "fr_XX", "de": "de_DE"}
 
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Marian(), Nllb(), M2M100(), MBart50())}

@@ -55,9 +55,7 @@ class Settings:
             raise UserError(f"invalid --engine {engine!r} (choose from {', '.join(ENGINES)})")
         ct2 = engine == "ctranslate2"
         if ct2:
-            from mtreview.translate.ct2 import cuda_available
-
-            dev = resolve_device(device, cuda_available())
+            dev = resolve_device(device, _ct2_cuda_available())
         else:
             dev = resolve_device(device)
         dt = resolve_dtype(dtype, dev)
@@ -106,6 +104,15 @@ class Settings:
         else:
             d.pop("quantize")  # part of compute_type
         return d
+
+
+def _ct2_cuda_available() -> bool:
+    try:
+        import ctranslate2
+    except ImportError:
+        raise UserError("--engine ctranslate2 needs the ctranslate2 package "
+                        "(pip install 'ctranslate2==4.8.*')") from None
+    return bool(ctranslate2.get_cuda_device_count() > 0)
 
 
 def _compute_type(device: str, dtype: str, quantize: str) -> str:

@@ -42,6 +42,9 @@ def bad_option_cases(model):
         "int8 on bf16": (m + ["--quantize", "int8", "--dtype", "bfloat16"], "--quantize int8"),
         "name": (m + ["--name", "a/b"], "invalid system name"),
         "cache": (m + ["--cache", "paged"], "invalid --cache"),
+        "engine": (m + ["--engine", "onnx"], "invalid --engine"),
+        "static cache on ctranslate2": (m + ["--engine", "ctranslate2", "--cache", "static"],
+                                        "--cache static is for --engine transformers"),
     }
     if not torch.cuda.is_available():
         cases["cuda absent"] = (m + ["--device", "cuda"], "CUDA is not available")

@@ -35,11 +35,11 @@ def logged_segments(path) -> list[int]:
         return [s for line in fh for seg in json.loads(line)["segments"] for s in seg]
 
 
-def start_and_stop(project, model, env, sig) -> subprocess.Popen:
+def start_and_stop(project, model, env, sig, args=ARGS) -> subprocess.Popen:
     """Start `mtreview translate`, wait until a few batches went through, send ``sig``."""
     full = {**os.environ, **env}
     proc = subprocess.Popen([sys.executable, "-m", "mtreview", "translate", project,
-                             "--model", model, *ARGS], env=full, stdout=subprocess.PIPE,
+                             "--model", model, *args], env=full, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while len(logged_segments(env["MTREVIEW_TRANSLATE_LOG"])) < 3:
@@ -51,10 +51,15 @@ def start_and_stop(project, model, env, sig) -> subprocess.Popen:
     return proc
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["sigkill", "sigint"])
-def test_stopped_run_resumes_without_retranslating(sig, tiny_models, project, env, tmp_path):
+@pytest.mark.parametrize("sig, engine", [(signal.SIGKILL, "transformers"),
+                                         (signal.SIGINT, "transformers"),
+                                         (signal.SIGKILL, "ctranslate2")],
+                         ids=["sigkill", "sigint", "sigkill-ctranslate2"])
+def test_stopped_run_resumes_without_retranslating(sig, engine, tiny_models, project, env,
+                                                   tmp_path):
     model = tiny_models["marian"]
-    proc = start_and_stop(project, model, env, sig)
+    args = (*ARGS, "--engine", engine)
+    proc = start_and_stop(project, model, env, sig, args)
     if sig == signal.SIGINT:
         assert proc.returncode == 130
         assert "run the same command again to resume" in proc.stderr.read()
@@ -65,7 +70,7 @@ def test_stopped_run_resumes_without_retranslating(sig, tiny_models, project, en
     assert 1 <= len(done) < 40, "the run must stop part-way"
 
     env2 = {**env, "MTREVIEW_TRANSLATE_LOG": str(tmp_path / "second.jsonl")}
-    r = run_cli("translate", project, "--model", model, *ARGS, env=env2)
+    r = run_cli("translate", project, "--model", model, *args, env=env2)
     assert r.returncode == 0, r.stderr
     second = logged_segments(env2["MTREVIEW_TRANSLATE_LOG"])
     assert sorted(second) == sorted(set(range(1, 41)) - done)  # each missing one, once
@@ -75,6 +80,7 @@ def test_stopped_run_resumes_without_retranslating(sig, tiny_models, project, en
     assert set(first) <= set(final)  # finished translations kept as they were
     prov = json.loads(run_cli("status", project, "--json").stdout)["systems"][0]["provenance"]
     assert prov["runs"] == 1  # the killed/interrupted run never reached its end
+    assert prov["engine"] == engine
 
 
 def test_same_model_and_params_again_is_up_to_date(tiny_models, project, env):

@@ -6,8 +6,8 @@ from a hub). Used by the tests (tiny models) and the benchmark (a realistically 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 FAMILY_CODES = {"marian": (None, None), "nllb": ("arb_Arab", "eng_Latn"),
                 "m2m100": ("ar", "en"), "mbart50": ("ar_AR", "en_XX")}
@@ -94,8 +94,14 @@ def build_model(family: str, out: Path, ar: Sequence[str], en: Sequence[str], *,
                 vocab: int = 500, seed: int = 0) -> Path:
     """A randomly initialised model of ``family`` saved under ``out`` (returned)."""
     import torch
-    from transformers import (M2M100Config, M2M100ForConditionalGeneration, MarianConfig,
-                              MarianMTModel, MBartConfig, MBartForConditionalGeneration)
+    from transformers import (
+        M2M100Config,
+        M2M100ForConditionalGeneration,
+        MarianConfig,
+        MarianMTModel,
+        MBartConfig,
+        MBartForConditionalGeneration,
+    )
 
     torch.manual_seed(seed)
     tok = TOKENIZERS[family](out.parent / f"_{out.name}_work", ar, en, vocab)
