@@ -55,9 +55,9 @@ def check_options(args: argparse.Namespace) -> None:
     """Everything the demo needs, checked before anything is created."""
     from mtreview.core.visible import bad_name_chars, visible
     from mtreview.errors import UserError
-    from mtreview.translate.engine import _resolve_device
+    from mtreview.translate.batching import resolve_device
 
-    _resolve_device(args.device)
+    resolve_device(args.device)
     if args.reviewer is not None:
         if not args.reviewer.strip():
             raise UserError("--reviewer cannot be empty")
