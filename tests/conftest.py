@@ -80,3 +80,106 @@ def run_main(*args: object) -> tuple[int, str, str]:
         except SystemExit as e:  # argparse: usage errors and --help
             rc = e.code if isinstance(e.code, int) else 2
     return rc, out.getvalue(), err.getvalue()
+
+
+# -- PostgreSQL (issue 16): the same tests on both store engines ----------------------------
+PG_URL = os.environ.get("MTREVIEW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+_pg_state: dict[str, str | None] = {}
+
+
+def need_postgres() -> str:
+    """The test server's URL ($MTREVIEW_TEST_PG), or skip (fail under CI=true) when it
+    cannot be reached."""
+    if "error" not in _pg_state:
+        try:
+            import psycopg
+
+            psycopg.connect(PG_URL, connect_timeout=3).close()
+            _pg_state["error"] = None
+        except Exception as e:  # noqa: BLE001 - any failure means "no server to test on"
+            _pg_state["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    if _pg_state["error"]:
+        msg = f"PostgreSQL at {PG_URL} is unreachable ({_pg_state['error']})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return PG_URL
+
+
+def drop_pg_schemas(names) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as con:
+        for name in names:
+            con.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def _project_schemas(root: Path) -> list[str]:
+    import tomllib
+
+    found = []
+    for toml in root.rglob("mtreview.toml"):
+        try:
+            schema = tomllib.loads(toml.read_text(encoding="utf-8")).get("store", {}).get("schema")
+        except (OSError, ValueError):
+            continue
+        if schema:
+            found.append(schema)
+    return found
+
+
+@pytest.fixture
+def pg_url(tmp_path):
+    """The PostgreSQL test URL (skips when unreachable). Every project created under
+    tmp_path with ``init --store URL`` has its schema dropped afterwards."""
+    url = need_postgres()
+    yield url
+    drop_pg_schemas(_project_schemas(tmp_path))
+
+
+@pytest.fixture
+def pg_schema(pg_url):
+    """A fresh schema name on the test server, dropped afterwards."""
+    import uuid
+
+    name = f"mtreview_test_{uuid.uuid4().hex[:12]}"
+    yield name
+    drop_pg_schemas([name])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """``--store`` for `mtreview init`: "sqlite", then the PostgreSQL test URL (each
+    project's schema is dropped afterwards)."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    url = need_postgres()
+    yield url
+    drop_pg_schemas(_project_schemas(tmp_path))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store(request, tmp_path):
+    """A factory of fresh, empty stores, on SQLite then on PostgreSQL: ``new_store()``."""
+    import uuid
+
+    from mtreview.core.store import Store
+
+    opened, schemas = [], []
+
+    def make(**kwargs):
+        if request.param == "sqlite":
+            s = Store(tmp_path / f"s{len(opened)}.sqlite", create=True, **kwargs)
+        else:
+            schemas.append(f"mtreview_test_{uuid.uuid4().hex[:12]}")
+            s = Store(need_postgres(), schema=schemas[-1], create=True, **kwargs)
+        opened.append(s)
+        return s
+
+    make.engine = request.param
+    yield make
+    for s in opened:
+        s.close()
+    if schemas:
+        drop_pg_schemas(schemas)

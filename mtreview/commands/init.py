@@ -29,17 +29,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--doc-column", default=None)
     p.add_argument("--doc-ids", metavar="FILE", default=None,
                    help="line-aligned document ids (first tab-separated column)")
+    p.add_argument("--store", metavar="URL", default="sqlite",
+                   help="where the data lives: sqlite (DIR/store.sqlite, the default) or "
+                   "postgresql://user@host/dbname shared by a team (no password in the URL: "
+                   "use PGPASSWORD or ~/.pgpass)")
 
 
 def run(args: argparse.Namespace) -> int:
     from mtreview.core import ingest
     from mtreview.core.langs import check_language
     from mtreview.core.project import Project
+    from mtreview.core.store import parse_store_url
     from mtreview.core.types import Document
     from mtreview.errors import UserError
 
     check_language(args.src_lang, "--src-lang")
     check_language(args.tgt_lang, "--tgt-lang")
+    parse_store_url(args.store)  # a bad URL or one with a password: refused before reading
     if args.from_format:
         from mtreview.export.importers import import_project
 
@@ -48,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         fmt = args.from_format[0]
         source = args.from_format[1] if len(args.from_format) == 2 else (args.source or "")
         project = import_project(fmt, Path(source), Path(args.dir),
-                                 src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+                                 src_lang=args.src_lang, tgt_lang=args.tgt_lang,
+                                 store_url=args.store)
         print(f"created {project.path} from {fmt}")
         project.close()
         return 0
@@ -71,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     for i, ref_file in enumerate(args.reference):
         refs.extend(ingest.read_reference_file(ref_file, corpus.segments, first_index + i))
     project = Project.create(args.dir, corpus.documents, corpus.segments, refs,
-                             src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+                             src_lang=args.src_lang, tgt_lang=args.tgt_lang,
+                             store_url=args.store)
     project.store.set_meta({"source": str(Path(args.source).resolve())})
     n_refs = project.store.reference_count()
     print(f"created {project.path}: {len(corpus.segments)} segments, "

@@ -194,7 +194,7 @@ IMPORTERS: dict[str, Importer] = {i.name: i for i in (WmtMqmImporter(), HfImport
 
 
 def import_project(fmt: str, path: Path, dir: Path, src_lang: str = "ar",
-                   tgt_lang: str = "en") -> Project:
+                   tgt_lang: str = "en", store_url: str | None = None) -> Project:
     """Create the project ``dir`` from annotations in format ``fmt`` read from ``path``."""
     if fmt not in IMPORTERS:
         raise UserError(f"unknown import format {fmt!r} (known: {', '.join(IMPORTERS)})")
@@ -204,7 +204,8 @@ def import_project(fmt: str, path: Path, dir: Path, src_lang: str = "ar",
     project = Project.create(dir, data.documents, data.segments, data.references,
                              src_lang=src_lang,
                              tgt_lang=tgt_lang,
-                             extra_config={"review": {"protocol": data.protocol}})
+                             extra_config={"review": {"protocol": data.protocol}},
+                             store_url=store_url)
     try:
         store = project.store
         for system, translations in data.systems:
