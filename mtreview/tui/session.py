@@ -233,7 +233,7 @@ class ReviewSession:
             self.reviewed[key[0]] = self.reviewed.get(key[0], 0) + delta
 
     def _delete(self, key: tuple[int, str]) -> None:
-        self.store.delete_review(key[0], key[1], self.reviewer)
+        self.store.delete_review(key[0], key[1], self.reviewer, self.protocol)
 
     def undo(self) -> tuple[int, str] | None:
         """Undo the last change of this session (a score, a span, a comment, a done mark):
