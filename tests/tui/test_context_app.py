@@ -155,3 +155,17 @@ def test_search_highlights_and_says_when_it_wrapped(project_dir):
                              notifications=True)
     assert seg == 2 and "wrapped around" in text
     assert found and all(f.lower() == word.lower() for f in found)
+
+
+def test_list_marker_changes_at_once(project_dir):
+    async def steps(pilot):
+        await pilot.press("s", "5", "0", "enter")
+        await pilot.pause()
+        half = rendered(pilot.app).splitlines()[1]
+        for _ in SYSTEMS[1:]:
+            await pilot.press("tab", "s", "5", "0", "enter")
+        await pilot.pause()
+        return half, rendered(pilot.app).splitlines()[1]
+
+    half, done = drive(create_app(project_dir, reviewer="dee"), steps)
+    assert half.startswith("›◐") and done.startswith("›✓")
