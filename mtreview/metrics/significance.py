@@ -20,7 +20,7 @@ their memory to be reused rather than faulted in again. The generator's stream i
 as one large draw: bootstrap chunks are whole resamples, randomisation chunks a multiple of
 32 trials (numpy draws booleans as the bits of 32-bit words, which :func:`ar_chunks` draws
 and unpacks itself, several times faster). Each chunk takes ONE product over the columns of
-every system and metric together (all-zero columns left out). Integer statistics are
+every system and metric together (all-zero columns left out, equal columns once). Integer statistics are
 multiplied in float32 when every partial sum stays below 2**24 (then exact), otherwise in
 float64. Only the resampled scores (B per system and metric) and the randomisation counts
 are kept.
@@ -148,14 +148,20 @@ class _Columns:
                  row_total: int | None = None):
         self.keys = list(parts)
         self.width = {k: a.shape[1] for k, (_, a) in parts.items()}
-        self.groups: list[tuple[list[Any], np.ndarray, np.ndarray]] = []
+        self.groups: list[tuple[list[Any], np.ndarray, tuple[np.ndarray, np.ndarray]]] = []
         exact = [k for k in self.keys if parts[k][0].integer_stats]
         for keys, integer in ((exact, True), ([k for k in self.keys if k not in exact], False)):
             if not keys:
                 continue
             wide = np.concatenate([parts[k][1] for k in keys], axis=1)
             used = np.flatnonzero(np.any(wide != 0, axis=0))  # zero columns: zero sums
-            wide = wide[:, used]
+            # equal columns (e.g. every system's reference lengths) multiplied once
+            wide, first, again = np.unique(wide[:, used], axis=1, return_index=True,
+                                           return_inverse=True)
+            wide = wide[:, np.argsort(first)]  # in first-seen order (a stable product)
+            rank = np.empty(len(first), dtype=np.int64)
+            rank[np.argsort(first)] = np.arange(len(first))
+            used = (used, rank[again.reshape(-1)])
             absw = np.abs(wide)
             bound = float(absw.max(initial=0)) * row_total if row_total is not None else \
                 float(absw.sum(0).max(initial=0))
@@ -169,7 +175,7 @@ class _Columns:
         for keys, wide, used in self.groups:
             full = np.zeros((len(x), sum(self.width[k] for k in keys)))
             with one_blas_thread():
-                full[:, used] = x.astype(wide.dtype, copy=False) @ wide
+                full[:, used[0]] = (x.astype(wide.dtype, copy=False) @ wide)[:, used[1]]
             start = 0
             for k in keys:
                 out[k] = full[:, start:start + self.width[k]]

@@ -15,7 +15,6 @@ What a metric needs is declared in ``metrics.registry``; nothing here tests a na
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -40,9 +39,13 @@ class RefSet:
             tuple(references[s][k] if k < len(references[s]) else None for s in ids)
             for k in range(width))
         counts = {len(references[s]) for s in ids}
-        digest = hashlib.sha1(json.dumps(
-            [[s, references[s]] for s in sorted(references)], ensure_ascii=False
-        ).encode("utf-8")).hexdigest()[:16]
+        order = sorted(references)
+        flat = [t for s in order for t in references[s]]
+        h = hashlib.sha1(np.array(order, dtype=np.int64).tobytes())
+        h.update(np.array([len(references[s]) for s in order], dtype=np.int64).tobytes())
+        h.update(np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)).tobytes())
+        h.update("".join(flat).encode("utf-8", "surrogatepass"))
+        digest = h.hexdigest()[:16]
         return cls(ids, streams, digest, counts.pop() if len(counts) == 1 else -1)
 
     def subset(self, positions: Sequence[int]) -> list[list[str | None]]:
