@@ -134,6 +134,57 @@ def test_postgres_projects_do_not_see_each_other(new_store):
     assert a.count_segments() == 100 and len(a.reviews()) == 1
 
 
+def test_postgres_survives_lost_connections(new_store):
+    """Connections killed by the server (as in a restart) are replaced: reads and writes go
+    on, nothing acknowledged is lost."""
+    if new_store.engine != "postgresql":
+        pytest.skip("a server-side connection loss is a PostgreSQL matter")
+    import psycopg
+
+    from tests.conftest import PG_URL
+
+    s = fill(new_store())
+    s.save_review(Review(1, "sys", "amal", "esa", 10.0))
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = %s", (f"mtreview:{s.target.schema}",)).fetchone()[0]
+    assert killed >= 1
+    s.save_review(Review(2, "sys", "amal", "esa", 20.0))
+    s.add_reviews([Review(3, "sys", "amal", "esa", 30.0)])
+    assert [r.score for r in s.reviews()] == [10.0, 20.0, 30.0]
+
+
+CONCURRENT = r"""
+import sys
+from mtreview.core.store import Store
+from mtreview.core.types import ErrorSpan, Review
+where, schema, k = sys.argv[1], sys.argv[2] or None, int(sys.argv[3])
+s = Store(where, schema=schema)
+for i in range(1, 41):
+    s.save_review(Review(i, "sys", f"w{k}", "esa", float(i), (ErrorSpan(0, 2, "minor"),)))
+    s.save_review(Review(i % 7 + 1, "sys", "shared", "mqm", None, (ErrorSpan(0, k, "major"),)))
+"""
+
+
+def test_concurrent_writers_lose_nothing(new_store):
+    s = fill(new_store())
+    where = str(s.path) if s.is_sqlite else need_url(s)
+    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, where,
+                               s.target.schema or "", str(k)], stderr=subprocess.PIPE,
+                              text=True) for k in range(1, 5)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, errors
+    counts = s.review_counts()
+    assert counts == {"w1": 40, "w2": 40, "w3": 40, "w4": 40, "shared": 7}
+
+
+def need_url(s):
+    from mtreview.core.store import public_url
+
+    return public_url(s.target.url)
+
+
 def test_version_2_store_of_main_is_upgraded_without_loss(tmp_path):
     """A store as the previous mtreview wrote it (schema 2, reviews keyed without protocol)
     opens with every row kept; the reviews are then per protocol."""

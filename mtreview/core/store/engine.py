@@ -116,7 +116,7 @@ def postgres_engine(url: URL, schema: str) -> Engine:
     return create_engine(
         url, pool_pre_ping=True, pool_size=2, max_overflow=8,
         connect_args={"options": f"-csearch_path={schema}", "connect_timeout": 10,
-                      "application_name": "mtreview"})
+                      "application_name": f"mtreview:{schema}"})
 
 
 def check_sqlite_file(path: Path) -> None:
