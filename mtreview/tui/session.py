@@ -99,8 +99,8 @@ class ReviewSession:
         self.ids = array("q", self.store.segment_ids())
         self._docs: dict[int, str] = {}
         self.reviewed = {}
-        for review in self.store.reviews(reviewer=self.reviewer):
-            if review.protocol == self.protocol and self.complete(review):
+        for review in self.store.reviews(reviewer=self.reviewer, protocol=self.protocol):
+            if self.complete(review):
                 self.reviewed[review.seg_id] = self.reviewed.get(review.seg_id, 0) + 1
         self.flag_counts = self.store.flag_counts()
         self.references = self.store.references()
@@ -178,8 +178,8 @@ class ReviewSession:
         names = [s for s in self.systems if s in texts]
         if self.shuffle:
             names = blind_order(names, seg_id, self.reviewer)
-        reviews = {r.system: r for r in self.store.reviews(reviewer=self.reviewer, seg_id=seg_id)
-                   if r.protocol == self.protocol}
+        reviews = {r.system: r for r in self.store.reviews(reviewer=self.reviewer, seg_id=seg_id,
+                                                              protocol=self.protocol)}
         now = self.clock()
         self._orders[seg_id] = tuple(names)
         cards = []

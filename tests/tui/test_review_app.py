@@ -303,6 +303,8 @@ def test_blind_option_hides_names_in_flags_and_summary_and_records_the_order(pro
         return screens, order
 
     screens, order = drive(app, steps)
+    (saved,) = reviews(project_dir, reviewer="blindy")  # the store keeps what was shown
+    assert (saved.system, saved.blind, saved.card_order) == (order[0], True, order)
     for screen in screens:
         assert not [name for name in SYSTEMS if name in screen], screen
     labels = {c: f"System {chr(65 + k)}" for k, c in enumerate(order)}

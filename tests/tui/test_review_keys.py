@@ -189,3 +189,35 @@ def test_keys_of_a_burst_go_to_a_picker_it_opens_then_back_to_the_review(project
     assert [(s.severity, s.category) for s in got[(1, SYSTEMS[0])].spans] == [
         ("major", first_accuracy)]
     assert got[(1, SYSTEMS[1])].spans == ()
+
+
+def test_progress_and_reviews_are_per_protocol(project_dir):
+    from mtreview.core.types import ErrorSpan
+    from mtreview.tui.session import ReviewSession
+
+    with Project.open(project_dir) as p:
+        mqm = ReviewSession(p, "pat", "mqm")
+        mqm.load_index()
+        for system in SYSTEMS:  # segment 1 done in MQM
+            mqm.add_span(1, system, ErrorSpan(0, 2, "minor", "Fluency/Grammar"))
+        assert mqm.is_done(1)
+    app = create_app(project_dir, reviewer="pat", protocol="da")
+
+    async def steps(pilot):
+        screen = pilot.app.review_screen
+        first = screen.view.segment.id  # segment 1 is not done in DA: resume there
+        await pilot.press("s", "4", "0", "enter")
+        await pilot.pause()
+        return first, [c.review for c in screen.view.cards]
+
+    first, da_cards = drive(app, steps)
+    assert first == 1 and da_cards[1:] == [None, None]
+    got = {(r.system, r.protocol): r for r in _all(project_dir, "pat")}
+    assert got[(SYSTEMS[0], "da")].score == 40.0 and got[(SYSTEMS[0], "da")].spans == ()
+    assert [s.category for s in got[(SYSTEMS[0], "mqm")].spans] == ["Fluency/Grammar"]
+    assert len(got) == 4
+
+
+def _all(path, reviewer):
+    with Project.open(path) as p:
+        return p.store.reviews(reviewer=reviewer)

@@ -100,8 +100,8 @@ class SummaryScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="summary")
     def count(self) -> None:
         s = self.session
-        progress = summary_text(s.store.reviews(), s.systems, s.store.count_segments(),
-                                s.blind)
+        progress = f"{s.protocol.upper()} reviews: " + summary_text(
+            s.store.reviews(protocol=s.protocol), s.systems, s.store.count_segments(), s.blind)
         self.post_message(SummaryReady(progress + "\n\n" + "computing the report…"))
         self.post_message(SummaryReady(progress + "\n\n" + report_text(s)))
 
