@@ -173,11 +173,12 @@ def test_time_budget_stops_training_and_writes_the_model(corpus, tmp_path):
     src, tgt, _ = corpus
     out = tmp_path / "budget"
     r = run_cli("train-model", "--source", src, "--target", tgt, "--out", out, "--size", "tiny",
-                "--minutes", "0.15", "--device", "cpu", "--log-every", "1")
+                "--minutes", "0.5", "--device", "cpu", "--log-every", "1")
     assert r.returncode == 0, r.stderr
     info = json.loads((out / "training.json").read_text())
+    # the budget includes the setup (imports, tokenizer, encoding: 14 s at load 10)
     assert info["steps"] >= 1
-    assert 0 < info["training_seconds"] <= 0.15 * 60 + 5  # one step past the budget at most
+    assert 0 < info["training_seconds"] <= 0.5 * 60 + 5  # one step past the budget at most
 
 
 def test_ctrl_c_writes_the_checkpoint_and_the_model(corpus, tmp_path):
