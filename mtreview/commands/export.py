@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
         datasets.disable_progress_bars()
         summary = publish(fmt, job, out)
-        print(f"exported {summary} to {out} ({fmt.name})")
+        print(visible(f"exported {summary} to {out} ({fmt.name})"))
     return 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import pyarrow as pa
 from mtreview import __version__
 from mtreview.core.protocols import PROTOCOLS
 from mtreview.core.store import utcnow
+from mtreview.core.visible import visible
 from mtreview.export.schema import COLUMNS
 
 
@@ -35,6 +38,15 @@ def _how_made(origin: dict[str, Any] | None) -> str:
     return (f"Reviewed in the terminal with mtreview {__version__}: a keyboard-first review "
             "UI showing automatic QA flags (names, numbers, …) beside each translation; "
             "reviews are saved to the project's SQLite store, the system of record.")
+
+
+def _code(text: str) -> str:
+    """``text`` (a name from a file) as a Markdown code span: HTML in it stays text, a
+    backtick cannot close it early, controls and bidi overrides show as placeholders."""
+    shown = visible(text)
+    fence = "`" * (max((len(m) for m in re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 def render_card(table: pa.Table, *, name: str, src_lang: str, tgt_lang: str,
@@ -61,11 +73,13 @@ def render_card(table: pa.Table, *, name: str, src_lang: str, tgt_lang: str,
 
     proto_lines = [f"- {PROTOCOLS[p].title if p in PROTOCOLS else p}: {n} reviews" for p, n in
                    sorted(protocols.items())] or ["- none yet (no reviews)"]
-    sys_lines = [f"- `{s.name}` ({s.kind}): `{json.dumps(dict(s.provenance), ensure_ascii=False, sort_keys=True)}`"
+    sys_lines = [f"- {_code(s.name)} ({s.kind}): "
+                 f"{_code(json.dumps(dict(s.provenance), ensure_ascii=False, sort_keys=True))}"
                  for s in used_systems]
     col_lines = [f"| `{c}` | {d} |" for c, d in COLUMNS.items()]
     body = [
-        f"# {name}: human review of {src_lang}→{tgt_lang} machine translation",
+        f"# {html.escape(visible(name))}: human review of {src_lang}→{tgt_lang} machine "
+        "translation",
         "",
         f"{table.num_rows} rows (one per segment × system × reviewer) over {segs} segments, "
         f"{len(used_systems)} system(s) and {len(reviewers)} reviewer(s); {n_reviewed} rows "
@@ -81,7 +95,7 @@ def render_card(table: pa.Table, *, name: str, src_lang: str, tgt_lang: str,
                     for p in PROTOCOLS.values() if p.severities) + ".",
         "",
         f"## Reviewers\n\n{len(reviewers)} reviewer(s): "
-        + (", ".join(f"`{r}`" for r in reviewers) or "none"),
+        + (", ".join(_code(r) for r in reviewers) or "none"),
         "",
         "## Systems and provenance",
         "",

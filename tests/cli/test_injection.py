@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -138,3 +139,15 @@ def test_error_messages_show_placeholders(hostile, tmp_path):
     rc, _, err = run_main("report", hostile, "--baseline", "a\nb\x1b]0;t\x07")
     assert rc == 2 and err.count("\n") == 1
     _no_controls(err)
+
+
+def test_dataset_card_keeps_names_inert(hostile, tmp_path):
+    out = tmp_path / "ds"
+    rc, stdout, err = run_main("export", hostile, out, "--all")
+    assert rc == 0, err
+    _no_controls(stdout)
+    card = (out / "README.md").read_text(encoding="utf-8")
+    _no_controls(card)
+    assert f"`{HTML_NAME}`" in card
+    outside_code = re.sub(r"`[^`]*`", "", card)  # HTML only ever inside code spans
+    assert "<img" not in outside_code
