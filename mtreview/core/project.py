@@ -102,6 +102,15 @@ class Project:
             self._store.close()
             self._store = None
 
+    def discard(self) -> None:
+        """Delete a project just created whose filling failed: its directory and, on
+        PostgreSQL, its schema (a failure to reach the server leaves the schema)."""
+        if self.store_location[0] is not None:
+            with contextlib.suppress(StoreError):
+                self.store.destroy()
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
     def __enter__(self) -> Self:
         return self
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from datetime import timezone
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,7 +212,6 @@ def import_project(fmt: str, path: Path, dir: Path, src_lang: str = "ar",
         store.add_reviews(data.reviews)
         store.set_meta({"imported_from": str(Path(path).resolve()), "import_format": fmt})
     except BaseException:
-        project.close()
-        shutil.rmtree(project.path, ignore_errors=True)
+        project.discard()  # its directory and, on PostgreSQL, its schema
         raise
     return project

@@ -183,3 +183,19 @@ def _reviews_in(store):
         return con.execute("SELECT * FROM reviews").fetchall()
     finally:
         con.close()
+
+
+def test_discarded_postgres_project_leaves_no_schema(tmp_path, pg_url):
+    """A failed `init --from` discards its project: the directory and the schema."""
+    import psycopg
+
+    from mtreview.core.types import Document, Segment
+
+    p = Project.create(tmp_path / "p", [Document("d", 0)], [Segment(1, "d", 1, "نص")],
+                       store_url=pg_url)
+    schema = p.store_location[1]
+    p.discard()
+    assert not (tmp_path / "p").exists()
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s",
+                           (schema,)).fetchone()[0] == 0
