@@ -36,6 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mtreview.core.project import Project
+    from mtreview.core.visible import visible
     from mtreview.errors import UserError
 
     with Project.open(args.dir) as project:
