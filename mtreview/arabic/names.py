@@ -131,6 +131,7 @@ class NameFinder:
         self._words: dict[str, _Word] = {}
         self._by_key: dict[str, set[str]] = defaultdict(set)  # consonant key → words
         self.english_cache: dict[str, tuple[str, str] | None] = {}
+        self._caps_of: tuple[int, dict[str, set[str]]] = (0, {})
         # stem → English words (rendering keys) it aligned with: evidence for grouping
         self.evidence: dict[str, set[str]] = defaultdict(set)
 
@@ -249,7 +250,10 @@ class NameFinder:
     def _in_english(self, stem: str, texts: Sequence[str]) -> bool:
         """Does the English of a segment have the name ``stem`` (aligned, or a word that
         starts like a word the stem aligned with elsewhere: Iranian-backed for ايران)?"""
-        caps = self._caps(texts)
+        key = id(texts)
+        if self._caps_of[0] != key:  # the segment's capitalised words, once per segment
+            self._caps_of = (key, self._caps(texts))
+        caps = self._caps_of[1]
         if aligned(stem, caps) is not None:
             return True
         seen = self.evidence.get(stem, ())

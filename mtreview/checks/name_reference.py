@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from mtreview.arabic.name_align import fold_latin, latin_key, rendering_key
 from mtreview.checks.base import Check, CheckInput, register
@@ -40,6 +41,11 @@ ALIASES = {
     "germany": {"german"}, "poland": {"polish"}, "finland": {"finnish"}, "ireland": {"irish"},
     "iceland": {"icelandic"}, "egypt": {"egyptian"}, "iraq": {"iraqi"}, "peru": {"peruvian"},
 }
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    return fold_latin(text).lower()
 
 
 def _near(word: str, key: str) -> bool:
@@ -77,7 +83,7 @@ class NameReference(Check):
             reference = data.references[m.seg_id][0]
             for system, words in found.items():
                 text = data.systems[system].get(m.seg_id)
-                if not text or words[i] is not None or key in fold_latin(text).lower():
+                if not text or words[i] is not None or key in _folded(text):
                     continue
                 if any(_near(w, key) for w in _CAPITALISED_RE.findall(text)):
                     continue  # the name is there, spelled otherwise (Leighton for Layton)
