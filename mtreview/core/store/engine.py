@@ -137,7 +137,9 @@ def check_sqlite_file(path: Path) -> None:
     change, pages, valid_for = (struct.unpack(">I", header[k:k + 4])[0] for k in (24, 28, 92))
     if page_size < 512 or page_size & (page_size - 1):
         raise StoreError("not an mtreview store (damaged SQLite header)")
-    if change == valid_for and pages and size < pages * page_size:
+    wal = Path(f"{path}-wal")
+    replayable = wal.is_file() and wal.stat().st_size > 0  # a checkpoint cut short by a kill
+    if change == valid_for and pages and size < pages * page_size and not replayable:
         raise StoreError(f"the store is truncated ({size} of {pages * page_size} bytes): "
                          f"restore it from a copy")
 
