@@ -246,7 +246,7 @@ class _Run:
         norm = torch.nn.utils.clip_grad_norm_(self.params, 1.0)
         # the fused AdamW skips its update on the device when the norm is not finite (no sync)
         found_inf = (~torch.isfinite(norm)).float()
-        self.optimizer.found_inf = found_inf
+        self.optimizer.found_inf = found_inf  # type: ignore[attr-defined]
         self.optimizer.step()
         self.skipped += found_inf
         decay = min(self.recipe.ema_decay, (1 + state.step) / (10 + state.step))

@@ -48,7 +48,7 @@ import tomllib
 from mtreview.errors import UserError
 from mtreview.translate import families
 
-GENERATION_KEYS = {
+GENERATION_KEYS: dict[str, type[int | float] | tuple[str, ...]] = {
     "beams": int, "max_new_tokens": int, "min_new_tokens": int, "batch_tokens": int,
     "length_penalty": float, "no_repeat_ngram_size": int, "repetition_penalty": float,
     "max_len_a": float, "max_len_b": int,
