@@ -22,6 +22,7 @@ import numpy as np
 
 from mtreview.metrics.registry import Metric
 
+
 @dataclass(frozen=True)
 class RefSet:
     """The references of the scored segments, as sacrebleu reference streams."""
