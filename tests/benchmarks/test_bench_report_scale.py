@@ -27,7 +27,7 @@ import pytest
 from tests.conftest import DATA, FLORES, REPO, need_shared, run_cli
 from tests.report.conftest import parse_paired
 
-REPEAT = 3
+REPEAT = 5
 SB_REPEAT = 1
 SACREBLEU = REPO / ".venv" / "bin" / "sacrebleu"
 TATOEBA = DATA / "tatoeba-ara-eng"
