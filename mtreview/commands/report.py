@@ -87,30 +87,17 @@ def _check_output(project, out) -> None:
 
 
 def _write(out, text: str) -> None:
-    """Write through a temporary sibling renamed into place: a failed write leaves the
-    previous file (and a symlink at ``out`` is replaced, not followed)."""
-    import os
-    import tempfile
-
+    """Write through a temporary sibling renamed into place (mtreview.export.place, which
+    also removes what a killed run left): a failed write leaves the previous file, and a
+    symlink at ``out`` is replaced, not followed."""
     from mtreview.errors import UserError
+    from mtreview.export.place import write_into_place
+
+    def write(tmp) -> str:
+        tmp.write_text(text, encoding="utf-8")
+        return ""
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", dir=out.parent)
+        write_into_place(write, out, is_dir=False)
     except OSError as e:
         raise UserError(f"cannot write {out}: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out)
-    except OSError as e:
-        os.unlink(tmp)
-        raise UserError(f"cannot write {out}: {e.strerror}") from None
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
