@@ -27,9 +27,9 @@ import statistics
 import pytest
 
 from mtreview.core.project import Project
+from mtreview.core.protocols import MQM_CATEGORIES
 from mtreview.core.types import Document, Segment, System, Translation
 from mtreview.tui.app import create_app
-from mtreview.core.protocols import MQM_CATEGORIES
 from mtreview.tui.marking import jump_labels, word_spans
 from mtreview.tui.mqm_picker import SUB_KEYS, category_tree, hotkeys
 from tests.conftest import FLORES, need_shared
