@@ -17,8 +17,9 @@ def reviews(path, **kw):
 
 def burst(pilot, *keys: str) -> None:
     """Post every key at once, as a paste or typeahead delivers them (no pause between)."""
+    chars = {"slash": "/", "space": " ", "question_mark": "?"}
     for key in keys:
-        char = key if len(key) == 1 else None
+        char = key if len(key) == 1 else chars.get(key)
         pilot.app.post_message(events.Key(key, char))
 
 
@@ -188,6 +189,20 @@ def test_keys_of_a_burst_go_to_a_picker_it_opens_then_back_to_the_review(project
     first_accuracy = next(c for c in MQM_CATEGORIES if c.startswith("Accuracy/"))
     assert [(s.severity, s.category) for s in got[(1, SYSTEMS[0])].spans] == [
         ("major", first_accuracy)]
+    assert got[(1, SYSTEMS[1])].spans == ()
+
+
+def test_a_burst_can_type_into_the_pickers_filter_box(project_dir):
+    app = create_app(project_dir, reviewer="filt", protocol="mqm")
+
+    async def steps(pilot):
+        burst(pilot, "m", "slash", "o", "m", "i", "s", "enter", "tab", "enter")
+        await settle(pilot, lambda: len(reviews(project_dir)) == 2)
+
+    drive(app, steps)
+    got = reviews(project_dir)
+    assert [(s.severity, s.category) for s in got[(1, SYSTEMS[0])].spans] == [
+        ("minor", "Accuracy/Omission")]
     assert got[(1, SYSTEMS[1])].spans == ()
 
 

@@ -154,11 +154,25 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self._feeding = True
 
         def deliver() -> None:  # once the screen is mounted and drawn (its focus set)
-            top.post_message(events.Key(key, character))
-            # the next key once the screen has handled this one and the app its bindings
-            top.call_later(lambda: self.app.call_later(self._feed))
+            self.app.post_message(events.Key(key, character))  # as if typed again
+            self._after_key(3)
 
         top.call_after_refresh(deliver)
+
+    def _after_key(self, rounds: int) -> None:
+        """Feed the next held key once the last one has gone its whole way: the app, the
+        focused widget, the screen, back to the app for bindings — ``rounds`` times, for
+        the messages it causes (a filter box submitted, then the picker closing) — and one
+        frame more for what Textual defers (focus moves). Held keys are paced this way only
+        while another screen is open; on the review screen every key applies at once."""
+        if not rounds:  # and a frame later: deferred focus moves and layout are applied
+            self.set_timer(1 / 60, self._feed)
+            return
+        app = self.app
+        screen = app.screen
+        widget = screen.focused or screen
+        app.call_later(lambda: widget.call_later(lambda: screen.call_later(
+            lambda: self._after_key(rounds - 1))))
 
     # -- showing a segment ------------------------------------------------------------
     def show_row(self, row: int) -> None:
