@@ -155,6 +155,8 @@ class ContextActions:
             return
         self._saved_at = now
         session = self.session
+        if session.store.read_only:  # reading a read-only project: no resume point kept
+            return
         session.store.set_meta({position_key(session.reviewer, session.protocol):
                                 self.view.segment.id})
 

@@ -183,8 +183,9 @@ class SpanActions:
             dismissed = self.dismissed()
             dismissed.add(sug.key)
             session = self.session
-            session.store.set_meta({dismissed_key(session.reviewer, session.protocol):
-                                    sorted(list(k) for k in dismissed)})
+            if not session.store.read_only:
+                session.store.set_meta({dismissed_key(session.reviewer, session.protocol):
+                                        sorted(list(k) for k in dismissed)})
             self.paint()
 
     # -- the list under each card ----------------------------------------------------------

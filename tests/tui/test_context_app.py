@@ -169,3 +169,21 @@ def test_list_marker_changes_at_once(project_dir):
 
     half, done = drive(create_app(project_dir, reviewer="dee"), steps)
     assert half.startswith("›◐") and done.startswith("›✓")
+
+
+def test_a_read_only_project_can_be_browsed(project_dir):
+    import os
+    import stat
+
+    store = next(p for p in project_dir.iterdir() if p.suffix == ".sqlite")
+    mode = store.stat().st_mode
+    os.chmod(store, stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        async def steps(pilot):
+            await pilot.press("n", "n", "t", "p")
+            await pilot.pause()
+            return pilot.app.session.store.read_only, pilot.app.review_screen.view.segment.id
+
+        assert drive(create_app(project_dir, reviewer="ro"), steps) == (True, 2)
+    finally:
+        os.chmod(store, mode)
