@@ -33,6 +33,7 @@ every system below it.
 from __future__ import annotations
 
 import functools
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -249,6 +250,28 @@ class MetricTests:
     systems: dict[str, SystemTest]
     pairwise_p: dict[str, dict[str, float]] = field(default_factory=dict)  # bootstrap
     clusters: list[list[str]] = field(default_factory=list)
+
+
+RESULTS_VERSION = 1  # part of the key of cached results: bump when the numbers change
+
+
+def tests_to_bytes(tests: dict[str, MetricTests]) -> bytes:
+    """JSON of every metric's results (floats round-trip exactly)."""
+    return json.dumps({m: [t.metric, t.baseline,
+                           {s: [x.score, x.mean, x.ci, x.p_bs, x.p_ar]
+                            for s, x in t.systems.items()}, t.pairwise_p, t.clusters]
+                       for m, t in tests.items()}).encode("utf-8")
+
+
+def tests_from_bytes(value: bytes) -> dict[str, MetricTests] | None:
+    """The results :func:`tests_to_bytes` wrote, or None if ``value`` is not that."""
+    try:
+        raw = json.loads(value.decode("utf-8"))
+        return {m: MetricTests(name, base, {s: SystemTest(*x) for s, x in systems.items()},
+                               pairwise, groups)
+                for m, (name, base, systems, pairwise, groups) in raw.items()}
+    except (ValueError, TypeError):
+        return None
 
 
 def clusters(order: list[str], p: dict[str, dict[str, float]], alpha: float = 0.05,

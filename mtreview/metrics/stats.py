@@ -223,3 +223,16 @@ def _with_older(block: Block | None, seg_arr: np.ndarray, hashes: np.ndarray,
             row_hashes = np.concatenate([hashes, block.hashes[older]])
             stats = np.vstack([stats, block.stats[older]])
     return Block(seg_ids, row_hashes, stats).to_bytes()
+
+
+RESULTS = ""  # the pseudo-system whose blocks cache a report's significance results
+
+
+def cached_value(store, key: str, ref_hash: str, digest: str) -> bytes | None:
+    """A value cached beside the statistics (e.g. significance results) for ``digest``."""
+    row = store.get_stats_block(RESULTS, key, ref_hash)
+    return row[1] if row is not None and row[0] == digest else None
+
+
+def cache_value(store, key: str, ref_hash: str, digest: str, value: bytes) -> None:
+    store.put_stats_blocks(key, ref_hash, [(RESULTS, digest, value)])

@@ -14,6 +14,8 @@ statistics come from the store's cache when possible (``mtreview.metrics.stats``
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -24,8 +26,15 @@ from mtreview.core.protocols import PROTOCOLS
 from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
-from mtreview.metrics.significance import DEFAULT_SEED, MetricTests, run_all
-from mtreview.metrics.stats import RefSet, collect_stats
+from mtreview.metrics.significance import (
+    DEFAULT_SEED,
+    RESULTS_VERSION,
+    MetricTests,
+    run_all,
+    tests_from_bytes,
+    tests_to_bytes,
+)
+from mtreview.metrics.stats import RefSet, cache_value, cached_value, collect_stats
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR = 10000
@@ -237,8 +246,8 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
             seg_scores[s][m] = metric.sentence_scores(stats_by[m][s]).tolist()
         corpus[m] = {s: metric.corpus_score(_exact_sum(metric, stats_by[m][s]))
                      for s in sys_names}
-    tests: dict[str, MetricTests] = run_all(
-        {m: METRICS[m] for m in names}, stats_by, corpus, base, bootstrap, ar, seed, ALPHA)
+    tests = _significance(store, refset, names, stats_by, corpus, base, bootstrap, ar, seed,
+                          digests, signatures)
 
     documents: dict[str, dict[str, dict[str, float]]] = {}
     if names:
@@ -259,6 +268,30 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         sentence_signatures=sent_sigs, tests=tests, documents=documents,
         segment_scores=seg_scores, human=human_sections, notes=tuple(notes),
         computed_stats=computed)
+
+
+def _significance(store, refset, names, stats_by, corpus, base, bootstrap, ar, seed,
+                  digests, signatures) -> dict[str, MetricTests]:
+    """:func:`run_all`, its results cached beside the statistics: the same systems,
+    hypotheses, references, metrics, counts and seed give the same numbers (no seed: no
+    cache)."""
+    if not names:
+        return {}
+    def compute() -> dict[str, MetricTests]:
+        return run_all({m: METRICS[m] for m in names}, stats_by, corpus, base, bootstrap, ar,
+                       seed, ALPHA)
+    if seed is None or not (bootstrap or ar):
+        return compute()
+    key = "significance|" + "|".join(f"{m}:{signatures[m]}" for m in names)
+    digest = hashlib.sha1(json.dumps(
+        [RESULTS_VERSION, base, bootstrap, ar, seed, ALPHA,
+         [[s, digests[s]] for s in stats_by[names[0]]]]).encode("utf-8")).hexdigest()[:16]
+    value = cached_value(store, key, refset.hash, digest)
+    tests = tests_from_bytes(value) if value is not None else None
+    if tests is None or set(tests) != set(names):
+        tests = compute()
+        cache_value(store, key, refset.hash, digest, tests_to_bytes(tests))
+    return tests
 
 
 def _choose_systems(project, systems: Sequence[str] | None, baseline: str | None,

@@ -37,3 +37,27 @@ def test_added_system_computes_only_its_new_lines(flores40, tmp_path, cli):
             assert scratch.segment_scores[s][m] == rep.segment_scores[s][m]
     for m in rep.metrics:
         assert rep.score("bloom-edit", m) != rep.score("bloom", m)
+
+
+def test_significance_results_are_cached_and_keyed_by_their_inputs(flores40, tmp_path):
+    from mtreview.metrics.stats import RESULTS
+
+    proj = tmp_path / "proj"
+    shutil.copytree(flores40["project"], proj)
+    with Project.open(proj) as p:
+        first = build_report(p, metrics="bleu,chrf", bootstrap=200, ar=300)
+        con = p.store
+        key = "significance|" + "|".join(f"{m}:{first.signatures[m]}" for m in first.metrics)
+        refs = con.references()
+        from mtreview.metrics.stats import RefSet
+        ref_hash = RefSet.build(refs, first.seg_ids).hash
+        cached = con.get_stats_block(RESULTS, key, ref_hash)
+        assert cached is not None
+        again = build_report(p, metrics="bleu,chrf", bootstrap=200, ar=300)
+        assert again.to_dict() == first.to_dict()
+        other = build_report(p, metrics="bleu,chrf", bootstrap=200, ar=300, seed=7)
+        assert other.to_dict()["systems"] != first.to_dict()["systems"]
+        con.put_stats_blocks(key, ref_hash, [(RESULTS, cached[0], b"not json")])  # damaged
+        repaired = build_report(p, metrics="bleu,chrf", bootstrap=200, ar=300)
+        assert repaired.to_dict() == first.to_dict()
+        assert con.get_stats_block(RESULTS, key, ref_hash)[1] != b"not json"
