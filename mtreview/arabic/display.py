@@ -58,11 +58,13 @@ class DisplayLine:
 
 
 # -- measuring ------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
 def is_mark(ch: str) -> bool:
     """A zero-width character that belongs to the preceding letter (harakat, ZWJ, …)."""
     return unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch in _BIDI_CONTROLS
 
 
+@lru_cache(maxsize=4096)
 def char_width(ch: str) -> int:
     if is_mark(ch):
         return 0
@@ -70,7 +72,9 @@ def char_width(ch: str) -> int:
 
 
 def cell_width(text: str) -> int:
-    return sum(char_width(c) for c in text)
+    if text.isascii():  # every ASCII character is one cell (controls are shown as such)
+        return len(text)
+    return sum(map(char_width, text))
 
 
 def is_rtl(text: str) -> bool:
