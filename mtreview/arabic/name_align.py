@@ -102,7 +102,7 @@ def aligned(stem: str, caps: Mapping[str, set[str]]) -> str | None:
 
     need = 65.0 if len(keys[0]) == 2 else 50.0
     roman = romanize(stem)
-    best = max(((ratio(roman, _sound(w)), w) for k in keys for w in caps.get(k, ())),
+    best = max(((ratio(roman, sounded(w)), w) for k in keys for w in caps.get(k, ())),
                default=None)
     return best[1] if best and best[0] >= need else None
 
@@ -121,7 +121,7 @@ _SOUND_EN = str.maketrans("gceoyvpqx", "jkiuifbkk")
 
 
 @lru_cache(maxsize=1 << 18)
-def _sound(word: str) -> str:
+def sounded(word: str) -> str:
     """An English rendering spelled as :func:`romanize` would (Rangers → ranjirs)."""
     return word.translate(_SOUND_EN).replace("z", "s")
 
@@ -175,7 +175,7 @@ def align(mentions: Sequence["Mention"], names: Mapping[str, list[tuple[int, int
         keys, roman = probe(m.stem)
         for key in keys:
             for word in names.get(key, ()):
-                score = ratio(roman, _sound(rendering_key(word[2])))
+                score = ratio(roman, sounded(rendering_key(word[2])))
                 if score >= min_score:
                     cands.append((score, i, word))
     used: set[int] = set()

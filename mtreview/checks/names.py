@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from itertools import combinations
-from typing import Iterable
+from typing import Callable, Iterable
 
 from mtreview.arabic.name_align import fold_latin
 from mtreview.arabic.names import (
@@ -298,15 +298,18 @@ class NameDropped(Check):
             if not text.strip() or any(rendering_key(w) in folded for w in others):
                 continue
             theirs = [data.systems[s].get(m.seg_id) or "" for s in present]
-            instead = replacement(text, theirs, next(iter(present.values())), theirs[0])
+            instead = replacement(text, theirs, next(iter(present.values())), theirs[0],
+                                  lambda run: _sounds_like(run, others))
+            if instead is not None and not _sounds_like(instead[2], others):
+                instead = None  # another word there (Tuesday for Sarah): the name is dropped
             listing = " / ".join(sorted(others))
             if instead is None:
                 message = (f"{system} drops the name {m.form}, which the other systems render "
                            f"as {listing}")
                 spans: tuple[SpanRef, ...] = (SpanRef(m.seg_id, "src", m.start, m.end),)
             else:
-                message = (f"{system} writes the name {m.form} as {instead[2]}, the other "
-                           f"systems as {listing}")
+                message = (f"{system} misspells the name {m.form} as {instead[2]}, the other "
+                           f"systems write {listing}")
                 spans = (SpanRef(m.seg_id, "src", m.start, m.end),
                          SpanRef(m.seg_id, "tgt", instead[0], instead[1], system))
             yield Flag(self.id, self.severity, system, (m.seg_id,), (m.form, *sorted(others)),
@@ -316,8 +319,8 @@ class NameDropped(Check):
 _CAP_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]*))*")
 
 
-def replacement(text: str, others: list[str], word: tuple[int, int, str],
-                other: str) -> tuple[int, int, str] | None:
+def replacement(text: str, others: list[str], word: tuple[int, int, str], other: str,
+                like: Callable[[str], bool] | None = None) -> tuple[int, int, str] | None:
     """What ``text`` has where the ``others`` have the name ``word`` (a span of ``other``):
     the run of capitalised words of ``text`` that none of the others has, nearest to the
     name's relative place (John F. Kennedy for John Nixon); None when there is none."""
@@ -328,9 +331,10 @@ def replacement(text: str, others: list[str], word: tuple[int, int, str],
     best = None
     for run in _CAP_RUN_RE.finditer(text):
         new = [w for w in _WORD_RE.findall(run.group())
-               if fold_latin(w).lower() not in seen and w.lower() not in EN_STOP and len(w) > 1]
+               if fold_latin(w).lower() not in seen and w.lower() not in EN_STOP and len(w) > 1
+               and w.lower() not in _CALENDAR]
         initial = not text[:run.start()].strip() or text[:run.start()].rstrip()[-1] in ".!?\"“"
-        if not new or (initial and " " not in run.group()):
+        if not new or (initial and " " not in run.group() and not (like and like(run.group()))):
             continue  # a capitalised first word of a sentence (According …) is no name
         lead = _LEAD_RE.match(run.group())
         if lead:  # The Eurythmics → Eurythmics
@@ -344,4 +348,22 @@ def replacement(text: str, others: list[str], word: tuple[int, int, str],
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december""".split())
+
+
+def _sounds_like(run: str, others: set[str]) -> bool:
+    """Is a word of ``run`` the others' rendering misspelled (Iyod for Ehud, Dallasi for
+    Dalhousie, not United for Donald)? Letters compared as they sound (e/i, o/u, g/j …)."""
+    from rapidfuzz.fuzz import ratio
+
+    from mtreview.arabic.name_align import sounded
+
+    return any(ratio(sounded(rendering_key(w)), sounded(rendering_key(o))) >= MISSPELT
+               for w in run.split() for o in others)
+
+
+MISSPELT = 55.0
+
+
 _LEAD_RE = re.compile(r"(?:The|A|An|In|On|At|Of|By)\s+")
