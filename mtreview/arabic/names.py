@@ -179,7 +179,7 @@ class NameFinder:
         texts = dict(segments)
         found = [m for m in found if m.article or m.stem in attested
                  or not _glued(texts[m.seg_id], m.start)]
-        found = _resplit(found)
+        found = _resplit(found, self.evidence)
         known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
         spelled = {strip_diacritics(m.form[2:] if m.article else m.form) for m in found}
@@ -308,9 +308,10 @@ class NameFinder:
 
 
 
-def _resplit(found: list[Mention]) -> list[Mention]:
+def _resplit(found: list[Mention], evidence: dict[str, set[str]]) -> list[Mention]:
     """A mention whose stem is a clitic + the stem of another mention found on its own
-    (وترامب, ببريطانيا) is that name: its clitic comes off."""
+    (وترامب, ببريطانيا) is that name: its clitic comes off, and its English evidence goes
+    to the stem."""
     alone = {m.stem for m in found}
     out = []
     for m in found:
@@ -320,6 +321,8 @@ def _resplit(found: list[Mention]) -> list[Mention]:
             if not m.article and len(rest) >= 3 and rest in alone and \
                     all(ch in "وفبلك" for ch in s[:n]) and " " not in s:
                 m = Mention(m.seg_id, m.start + n, m.end, m.form[n:], rest, False, m.strong)
+                if s in evidence:
+                    evidence[rest] = evidence.get(rest, set()) | evidence.pop(s)
                 break
         out.append(m)
     return out

@@ -92,7 +92,8 @@ def arabic_word_values(text: str, cache: dict[str, object] | None = None) -> set
     """Every value the Arabic number words of ``text`` may stand for. ``cache`` (word →
     reading) makes a run cost one dictionary look-up per word."""
     cache = {} if cache is None else cache
-    if "\u064b" <= max(text, default="") and _TANWIN_GLUE_RE.search(text):
+    if ("\u064b" in text or "\u064c" in text or "\u064d" in text) and \
+            _TANWIN_GLUE_RE.search(text):
         text = _TANWIN_GLUE_RE.sub(r"\1 ", text)
     values: set[float] = set()
     run: list[float] = []

@@ -63,7 +63,7 @@ _BIDI_AND_C1 = re.compile("[\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
 
 @functools.lru_cache(maxsize=1)
 def _arabic_runs() -> "re.Pattern[str]":
-
+    """A run of Arabic words (with the spaces, Arabic digits and commas between them)."""
     from mtreview.arabic.normalize import ARABIC_LETTERS
 
     letters = f"{ARABIC_LETTERS}\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed"
