@@ -118,3 +118,17 @@ def test_store_rows_with_blind_and_card_order_are_exported():
                                 [(1, None, 0), ('["sys-b", "sys-a"]', None, "")])
     assert blind == [True, None, False]
     assert order == [["sys-b", "sys-a"], None, []]
+
+
+def test_a_blind_review_exports_its_blindness_and_card_order(project, tmp_path):
+    from mtreview.core.types import Review
+
+    with Project.open(project) as p:
+        p.store.save_review(Review(1, "sys-a", "bea", "esa", 70.0, (), "", None, None,
+                                   blind=True, card_order=("sys-b", "sys-a")))
+    out = tmp_path / "rows.jsonl"
+    assert run_main("export", project, out, "--reviewer", "bea")[0] == 0
+    import json
+
+    (row,) = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert row["blind"] is True and row["card_order"] == ["sys-b", "sys-a"]
