@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 ATTENTION_PREFIX = "attention:"  # the system name of an attention copy: attention:<system>
 PASS_MARGIN = 10.0  # an attention copy passes when scored this much lower than its original
