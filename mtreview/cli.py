@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "export": "mtreview.commands.export",
     "status": "mtreview.commands.status",
     "serve": "mtreview.commands.serve",
+    "assign": "mtreview.commands.assign",
+    "import-reviews": "mtreview.commands.import_reviews",
     "demo": "mtreview.commands.demo",
 }
 

@@ -33,19 +33,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _reviewers(args: argparse.Namespace, project, book) -> list[str]:
-    from mtreview.serve.tokens import check_reviewer_name
+    from mtreview.core.visible import check_name, visible
 
+    assigned = project.store.campaign_reviewers()
     if args.reviewers is not None:
         names = [n.strip() for n in args.reviewers.split(",")]
         if not any(names):
             raise UserError("--reviewers is empty")
-        return [check_reviewer_name(n) for n in names]
-    assigned = getattr(project.store, "campaign_reviewers", None)
-    names = list(assigned()) if callable(assigned) else []
-    names = names or book.reviewers
+        names = [check_name(n) for n in names]
+        unknown = [n for n in names if assigned and n not in assigned]
+        if unknown:
+            raise UserError(f"unknown reviewer {visible(unknown[0])!r}: the campaign's "
+                            f"reviewers are {', '.join(assigned)}")
+        return names
+    names = assigned or book.reviewers
     if not names:
         raise UserError("no reviewers: give --reviewers NAME,NAME (or assign a campaign)")
-    return [check_reviewer_name(n) for n in names]
+    return [check_name(n) for n in names]
 
 
 def _check_port(host: str, port: int) -> None:

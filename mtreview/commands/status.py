@@ -34,7 +34,27 @@ def collect(project) -> dict:
         ],
         "reviews": store.review_counts(),
         "flags": by_check,
+        "campaign": campaign_progress(project),
     }
+
+
+def campaign_progress(project) -> dict | None:
+    """Per reviewer and batch: translations reviewed (score or spans) of those assigned."""
+    store = project.store
+    settings = store.campaign()
+    if not settings:
+        return None
+    items = {b.index: {(it.seg_id, it.system) for it in b.items} for b in store.batches()}
+    for (seg, system), (batch, _) in store.attention_copies().items():
+        items.setdefault(batch, set()).add((seg, system))
+    done: dict[str, set] = {}
+    for r in store.reviews(protocol=project.review_config().get("protocol")):
+        if r.score is not None or r.spans:
+            done.setdefault(r.reviewer, set()).add((r.seg_id, r.system))
+    rows = [{"reviewer": a.reviewer, "batch": a.batch, "items": len(items.get(a.batch, ())),
+             "reviewed": len(items.get(a.batch, set()) & done.get(a.reviewer, set()))}
+            for a in store.assignments()]
+    return {"settings": settings, "assignments": rows}
 
 
 def render(info: dict) -> str:
@@ -58,6 +78,20 @@ def render(info: dict) -> str:
     lines.append(f"reviews     {sum(info['reviews'].values())}")
     for reviewer, n in sorted(info["reviews"].items()):
         lines.append(f"  {reviewer:<24} {n:>7}")
+    camp = info.get("campaign")
+    if camp:
+        st = camp["settings"]
+        lines.append(f"campaign    overlap {st['overlap']}, batches of {st['batch_size']}, "
+                     f"attention {st['attention']:g}")
+        totals: dict[str, list[int]] = {}
+        for a in camp["assignments"]:
+            t = totals.setdefault(a["reviewer"], [0, 0])
+            t[0] += a["reviewed"]
+            t[1] += a["items"]
+            lines.append(f"  {a['reviewer']:<24} batch {a['batch']:>4}  "
+                         f"{a['reviewed']:>5}/{a['items']:<5}")
+        for reviewer, (d, n) in sorted(totals.items()):
+            lines.append(f"  {reviewer:<24} all       {d:>5}/{n:<5} ({100 * d / max(n, 1):.0f}%)")
     if info["flags"]:
         lines.append(f"flags       {sum(info['flags'].values())}")
         for check, n in sorted(info["flags"].items()):

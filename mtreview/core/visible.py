@@ -43,6 +43,21 @@ def visible(text: str, keep_newlines: bool = False) -> str:
     return _UNSAFE.sub(_sub, text)
 
 
+def check_name(name: str, what: str = "reviewer") -> str:
+    """``name`` if it is a usable system or reviewer name, else a ``UserError``."""
+    from mtreview.errors import UserError
+
+    if not name or not name.strip():
+        raise UserError(f"a {what} name is empty")
+    bad = bad_name_chars(name)
+    if bad:
+        raise UserError(f"the {what} name {visible(name)!r} has control or bidi characters "
+                        f"({' '.join(bad)})")
+    if len(name) > 100:
+        raise UserError(f"a {what} name is longer than 100 characters")
+    return name
+
+
 def bad_name_chars(name: str) -> list[str]:
     """The characters that make ``name`` unusable as a system or reviewer name (controls and
     bidi controls), as placeholders; empty when the name is fine."""

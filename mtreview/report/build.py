@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
+from mtreview.core.campaign import AttentionResult, attention_results
 from mtreview.core.protocols import PROTOCOLS
 from mtreview.errors import UserError
 from mtreview.metrics import agreement, human
@@ -71,6 +73,7 @@ class Report:
     human: dict[str, HumanSection]  # protocol → section
     notes: tuple[str, ...] = ()
     computed_stats: int = 0  # per-segment statistics computed (not from the cache)
+    attention: tuple[AttentionResult, ...] = ()  # campaign attention checks per reviewer
 
     # -- derived ----------------------------------------------------------------------
     def score(self, system: str, metric: str) -> float:
@@ -149,6 +152,8 @@ class Report:
                 for i, sid in enumerate(self.seg_ids)],
             "human": {p: _human_dict(sec) for p, sec in self.human.items()},
             "notes": list(self.notes),
+            "attention": [{"reviewer": a.reviewer, "checks": a.checks, "passed": a.passed,
+                           "rate": a.rate, "flagged": a.flagged} for a in self.attention],
         }
 
 
@@ -267,7 +272,15 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         bootstrap=bootstrap, ar=ar, seed=seed, signatures=signatures,
         sentence_signatures=sent_sigs, tests=tests, documents=documents,
         segment_scores=seg_scores, human=human_sections, notes=tuple(notes),
-        computed_stats=computed)
+        computed_stats=computed, attention=_attention(store))
+
+
+def _attention(store) -> tuple[AttentionResult, ...]:
+    """Pass rates of the campaign's attention checks (scored protocols only)."""
+    if not store.campaign():
+        return ()
+    return tuple(attention_results((r.reviewer, r.seg_id, r.system, r.score)
+                                   for r in store.reviews() if r.score is not None))
 
 
 def _significance(store, refset, names, stats_by, corpus, base, bootstrap, ar, seed,

@@ -7,7 +7,8 @@ import html
 import io
 import json
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mtreview.core.cells import neutralise
 from mtreview.core.visible import visible
@@ -89,6 +90,19 @@ def correlation_rows(r: Report) -> list[list[str]]:
             for protocol, sec in r.human.items() for c in sec.correlations]
 
 
+def attention_lines(r: Report) -> list[str]:
+    """Each reviewer's attention-check pass rate; those below the threshold marked."""
+    if not r.attention:
+        return []
+    from mtreview.core.campaign import PASS_MARGIN, PASS_THRESHOLD
+
+    out = ["", f"attention checks (passed: the corrupted copy scored {PASS_MARGIN:g}+ lower "
+               f"than its original; ! below {PASS_THRESHOLD:.0%})"]
+    out += [f"  {a.reviewer:<20} {a.passed:>4}/{a.checks:<4} "
+            f"{100 * (a.rate or 0):5.1f}%{'  !' if a.flagged else ''}" for a in r.attention]
+    return out
+
+
 def render_table(r: Report) -> str:
     out = [f"{r.project}: {len(r.seg_ids)} segments, {len(r.systems)} systems, "
            f"baseline {r.baseline}"]
@@ -115,6 +129,7 @@ def render_table(r: Report) -> str:
             out += ["", "metric–human correlation"]
             out += ["  " + x for x in _grid(["protocol", "metric", "level", "pearson",
                                              "kendall", "n"], correlation_rows(r))]
+    out += attention_lines(r)
     if r.metrics:
         out += ["", "signatures"]
         out += [f"  {m}: {METRICS[m].name}|{sig}" for m, sig in r.signatures.items()]
@@ -186,6 +201,11 @@ def render_markdown(r: Report) -> str:
                             for d, by in r.documents.items() for s, v in by.items()])
     if r.metrics:
         out += ["", "## Signatures", ""] + [f"- `{m}|{sig}`" for m, sig in r.signatures.items()]
+    if r.attention:
+        out += ["", "## Attention checks", ""] + _md(
+            ["reviewer", "passed", "checks", "rate", "below threshold"],
+            [[_md_text(a.reviewer), str(a.passed), str(a.checks), _f((a.rate or 0) * 100, 1),
+              "yes" if a.flagged else ""] for a in r.attention])
     out += [f"\n> note: {_md_text(n)}" for n in r.notes]
     return "\n".join(out) + "\n"
 

@@ -18,7 +18,6 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from mtreview.core.visible import bad_name_chars
 from mtreview.errors import UserError
 
 TOKENS_NAME = "serve-tokens.json"
@@ -26,16 +25,6 @@ TOKENS_NAME = "serve-tokens.json"
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def check_reviewer_name(name: str) -> str:
-    if not name or not name.strip():
-        raise UserError("a reviewer name is empty")
-    if bad_name_chars(name):
-        raise UserError(f"reviewer name {name!r} contains control or bidi characters")
-    if len(name) > 100:
-        raise UserError("a reviewer name is longer than 100 characters")
-    return name
 
 
 class TokenBook:

@@ -13,8 +13,8 @@ import bisect
 import hashlib
 import random
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from mtreview.arabic.display import MODES
 from mtreview.core.project import DEFAULT_MQM_CATEGORIES, Project
@@ -81,6 +81,23 @@ class ReviewSession:
         self.categories = [str(c) for c in cats]
         self.clock = clock
         self.systems = [s.name for s in self.store.systems()]
+        # a campaign: this reviewer sees only the items of their batches (attention
+        # copies included, always blind)
+        self.assigned: dict[int, list[str]] | None = None
+        self._attention: dict[tuple[int, str], str] = {}
+        campaign = self.store.campaign()
+        if campaign:
+            items = self.store.assigned_items(self.reviewer)
+            if not items:
+                raise UserError(f"reviewer {self.reviewer!r} has no batch in this project's "
+                                f"campaign (mtreview assign DIR --reviewers …)")
+            self.assigned = {}
+            for it in items:
+                self.assigned.setdefault(it.seg_id, []).append(it.system)
+            self._attention = {k: text for k, (_, text) in
+                               self.store.attention_copies().items()}
+            if campaign.get("blind"):
+                self.blind = self.shuffle = True
         self.ids = array("q")
         self._docs: dict[int, str] = {}
         self.reviewed: dict[int, int] = {}
@@ -96,10 +113,14 @@ class ReviewSession:
 
     # -- the index (slow on big projects: load it in a worker) ---------------------------
     def load_index(self) -> None:
-        self.ids = array("q", self.store.segment_ids())
+        self.ids = array("q", sorted(self.assigned) if self.assigned is not None
+                         else self.store.segment_ids())
         self._docs: dict[int, str] = {}
         self.reviewed = {}
         for review in self.store.reviews(reviewer=self.reviewer, protocol=self.protocol):
+            if self.assigned is not None and review.system not in self.assigned.get(
+                    review.seg_id, ()):
+                continue
             if self.complete(review):
                 self.reviewed[review.seg_id] = self.reviewed.get(review.seg_id, 0) + 1
         self.flag_counts = self.store.flag_counts()
@@ -128,8 +149,13 @@ class ReviewSession:
             return False
         return review.score is not None if PROTOCOLS[self.protocol].has_score else True
 
+    def n_cards(self, seg_id: int) -> int:
+        if self.assigned is not None:
+            return len(self.assigned.get(seg_id, ()))
+        return max(1, len(self.systems))
+
     def is_done(self, seg_id: int) -> bool:
-        return self.reviewed.get(seg_id, 0) >= max(1, len(self.systems))
+        return self.reviewed.get(seg_id, 0) >= self.n_cards(seg_id)
 
     def first_unreviewed(self) -> int:
         """Row of the first segment not fully reviewed by this reviewer (0 when all are)."""
@@ -152,7 +178,7 @@ class ReviewSession:
         return None
 
     def done_count(self) -> int:
-        return sum(1 for n in self.reviewed.values() if n >= max(1, len(self.systems)))
+        return sum(1 for seg, n in self.reviewed.items() if n >= self.n_cards(seg))
 
     def search(self, query: str, from_row: int) -> int | None:
         """The next row after ``from_row`` whose source or a translation contains
@@ -175,7 +201,14 @@ class ReviewSession:
         if segment is None:
             raise UserError(f"segment {seg_id} is not in the project")
         texts = self.store.translations_of(seg_id)
-        names = [s for s in self.systems if s in texts]
+        if self.assigned is not None:
+            mine = self.assigned.get(seg_id, [])
+            texts.update({s: self._attention[(seg_id, s)] for s in mine
+                          if (seg_id, s) in self._attention})
+            names = [s for s in [*self.systems, *sorted(texts)] if s in mine and s in texts]
+            names = list(dict.fromkeys(names))
+        else:
+            names = [s for s in self.systems if s in texts]
         if self.shuffle:
             names = blind_order(names, seg_id, self.reviewer)
         reviews = {r.system: r for r in self.store.reviews(reviewer=self.reviewer, seg_id=seg_id,

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from mtreview.core.store import schema as S
 from mtreview.core.store.engine import StoreError
+from mtreview.core.store.campaigns import CampaignsMixin
 from mtreview.core.store.reviews import ReviewsMixin, utcnow
 from mtreview.core.types import (
     Document,
@@ -27,7 +28,7 @@ from mtreview.core.types import (
 )
 
 
-class Store(ReviewsMixin):
+class Store(ReviewsMixin, CampaignsMixin):
     """One project's store: a SQLite file or a PostgreSQL schema. Safe to share across
     threads (each call takes a pooled connection)."""
 

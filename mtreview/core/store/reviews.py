@@ -50,6 +50,14 @@ class ReviewsMixin(StoreBase):
             self._execute_many(_R.insert(), rows)
         return len(rows)
 
+    def merge_reviews(self, reviews: Iterable[Review]) -> int:
+        """Insert or replace many reviews (every field, start time included) in one
+        transaction: an import of reviews made elsewhere."""
+        rows = [_row(r) for r in reviews]
+        if rows:
+            self._execute_many(_merge_stmt(self._ins), rows, idempotent=True)
+        return len(rows)
+
     def delete_review(self, seg_id: int, system: str, reviewer: str,
                       protocol: str | None = None) -> None:
         """Delete one review (every protocol's when ``protocol`` is None)."""
@@ -121,6 +129,16 @@ def _save_stmt(dialect_insert: Any) -> Any:
               "start_time": func.coalesce(_R.c.start_time, ins.excluded.start_time),
               "end_time": ins.excluded.end_time, "updated": ins.excluded.updated,
               "blind": ins.excluded.blind, "card_order": ins.excluded.card_order})
+
+
+@cache
+def _merge_stmt(dialect_insert: Any) -> Any:
+    ins = dialect_insert(_R)
+    return ins.on_conflict_do_update(
+        index_elements=[_R.c.seg_id, _R.c.system, _R.c.reviewer, _R.c.protocol],
+        set_={name: ins.excluded[name] for name in (
+            "score", "spans", "comment", "start_time", "end_time", "updated", "blind",
+            "card_order")})
 
 
 @cache

@@ -127,6 +127,39 @@ stats = Table(
     PrimaryKeyConstraint("system", "metric", "ref_hash"),
     **_NO_ROWID,
 )
+# Campaigns (version 4): batches of whole documents, their (segment, system) items, who has
+# which batch, and the attention copies (corrupted translations, system "attention:<name>").
+batches = Table(
+    "batches", metadata,
+    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("doc_ids", Text, nullable=False),
+    Column("words", Integer, nullable=False),
+)
+batch_items = Table(
+    "batch_items", metadata,
+    Column("batch", Integer, ForeignKey("batches.idx"), nullable=False),
+    Column("seg_id", Integer, ForeignKey("segments.id"), nullable=False),
+    Column("system", Text, nullable=False),
+    PrimaryKeyConstraint("batch", "seg_id", "system"),
+    **_NO_ROWID,
+)
+assignments = Table(
+    "assignments", metadata,
+    Column("batch", Integer, ForeignKey("batches.idx"), nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("assigned", Text, nullable=False),
+    PrimaryKeyConstraint("batch", "reviewer"),
+    **_NO_ROWID,
+)
+attention = Table(
+    "attention", metadata,
+    Column("seg_id", Integer, ForeignKey("segments.id"), nullable=False),
+    Column("system", Text, nullable=False),
+    Column("batch", Integer, ForeignKey("batches.idx"), nullable=False),
+    Column("text", Text, nullable=False),
+    PrimaryKeyConstraint("seg_id", "system"),
+    **_NO_ROWID,
+)
 
 
 Migration = Callable[[Connection], None]
@@ -166,6 +199,7 @@ def _v2_to_v3(c: Connection) -> None:
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
+    3: create_tables("batches", "batch_items", "assignments", "attention"),
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION)), "migrations must be contiguous"
