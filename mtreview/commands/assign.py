@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     per_batch: dict[int, list[str]] = {}
     for a in plan:
         per_batch.setdefault(a.batch, []).append(a.reviewer)
-    n_att = {}
+    n_att: dict[int, int] = {}
     for batch, _ in copies.values():
         n_att[batch] = n_att.get(batch, 0) + 1
     print(f"{len(batches)} batches, {sum(len(b.items) for b in batches)} translations, "
