@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "translate": "mtreview.commands.translate",
     "train-model": "mtreview.commands.train_model",
     "check": "mtreview.commands.check",
+    "qe": "mtreview.commands.qe",
     "review": "mtreview.commands.review",
     "report": "mtreview.commands.report",
     "export": "mtreview.commands.export",
