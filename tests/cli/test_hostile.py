@@ -161,6 +161,15 @@ CASES: list[tuple[str, list[str], tuple[str, ...], object]] = [
     ("translate-no-model", ["translate", "{P}", "--model", "{W}/no-model"], ("model",), None),
     ("demo-device", ["demo", "--dir", "{W}/demo", "--no-review", "--device", "tpu"], ("--device",), None),
     ("demo-unrelated-project", ["demo", "--dir", "{P}", "--no-review"], ("not the demo",), None),
+    # -- a damaged store (every command: one line, the store file untouched) --------------
+    ("status-truncated-store", ["status", "{P}"], ("truncated",), "truncated"),
+    ("report-truncated-store", ["report", "{P}", "--metrics", "none"], ("truncated",), "truncated"),
+    ("export-truncated-store", ["export", "{P}", "{W}/o.csv"], ("truncated",), "truncated"),
+    ("add-system-empty-store", ["add-system", "{P}", "new", "{F:good}"], ("empty",), "empty-store"),
+    ("check-empty-store", ["check", "{P}"], ("empty",), "empty-store"),
+    ("status-random-store", ["status", "{P}"], ("store",), "random-store"),
+    ("export-random-store", ["export", "{P}"], ("store",), "random-store"),
+    ("review-random-store", ["review", "{P}", "--reviewer", "amal"], ("store",), "random-store"),
     ("unknown-command", ["frobnicate" + ESC], ("invalid choice",), None),
     ("unknown-option", ["status", "{P}", "--" + ESC], ("unrecognized",), None),
 ]
@@ -175,6 +184,13 @@ def _setup(kind, project: Path, work: Path) -> None:
         config = project / "mtreview.toml"
         config.write_text(config.read_text(encoding="utf-8").replace(
             'tgt_lang = "en"', 'tgt_lang = "en/../../../victim"'), encoding="utf-8")
+    elif kind == "truncated":
+        store = project / "store.sqlite"
+        store.write_bytes(store.read_bytes()[:3000])
+    elif kind == "empty-store":
+        (project / "store.sqlite").write_bytes(b"")
+    elif kind == "random-store":
+        (project / "store.sqlite").write_bytes(bytes((i * 7919 + 13) % 256 for i in range(8192)))
     elif kind == "toml":
         (project / "mtreview.toml").write_text("[project\nname = ", encoding="utf-8")
 
@@ -208,8 +224,10 @@ def test_hostile_input_is_refused_and_changes_nothing(env, tmp_path, case):
             a = a.replace("{F:" + name + "}", str(path))
         return a
 
-    before, listing = store_dump(project) if setup != "toml" else None, _listing(work)
+    damaged = setup in ("toml", "truncated", "empty-store", "random-store")
+    before, listing = (None if damaged else store_dump(project)), _listing(work)
     config = (project / "mtreview.toml").read_bytes()
+    store_bytes = (project / "store.sqlite").read_bytes()
     rc, out, err = run_main(*[fill(a) for a in argv])
     assert rc == 2, (rc, out, err)
     assert err.count("\n") == 1 and err.endswith("\n"), err
@@ -222,5 +240,6 @@ def test_hostile_input_is_refused_and_changes_nothing(env, tmp_path, case):
     assert out == ""
     if before is not None:
         assert store_dump(project) == before
+    assert (project / "store.sqlite").read_bytes() == store_bytes
     assert (project / "mtreview.toml").read_bytes() == config
     assert _listing(work) == listing
