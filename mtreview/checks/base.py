@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Iterable, Mapping
 
+from mtreview.checks.glossary_file import GlossaryEntry
 from mtreview.core.types import Flag, Segment, SpanRef
 from mtreview.errors import UserError
 
@@ -39,13 +40,6 @@ def load_checks() -> dict[str, type["Check"]]:
         if info.name != "base":
             importlib.import_module(f"{pkg.__name__}.{info.name}")
     return CHECKS
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    term: str  # the Arabic term as written in the glossary
-    renderings: tuple[str, ...]  # allowed English renderings
-    line: int
 
 
 @dataclass
@@ -179,7 +173,7 @@ def run_checks(source: Any, only: Iterable[str] | None = None,
     the size from which ``workers`` is used.
     """
     if glossary is not None and not isinstance(glossary, list):
-        from mtreview.checks.glossary import read_glossary
+        from mtreview.checks.glossary_file import read_glossary
 
         glossary = read_glossary(glossary)
     data = _as_input(source, glossary)

@@ -16,38 +16,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Iterable
 
-from mtreview.arabic.normalize import ARABIC_CHAR_RE, ARABIC_WORD_RE, analyse
-from mtreview.checks.base import Check, CheckInput, GlossaryEntry, register
+from mtreview.arabic.normalize import ARABIC_WORD_RE, analyse
+from mtreview.checks.base import Check, CheckInput, register
+from mtreview.checks.glossary_file import GlossaryEntry, read_glossary  # noqa: F401 (re-exported)
 from mtreview.core.types import Flag, SpanRef
-from mtreview.errors import UserError
-
-
-def read_glossary(path: str | Path) -> list[GlossaryEntry]:
-    """Parse a glossary TSV; any problem is a :class:`UserError` naming file and line."""
-    from mtreview.core.ingest import read_text
-
-    p = Path(path)
-    text = read_text(p)  # strict UTF-8, BOM dropped; missing/empty/undecodable: UserError
-    entries: list[GlossaryEntry] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cols = [c.strip() for c in line.split("\t")]
-        term = cols[0]
-        renderings = tuple(r.strip() for c in cols[1:] for r in c.split("|") if r.strip())
-        if not entries and not ARABIC_CHAR_RE.search(term) and len(cols) > 1:
-            continue  # a header line
-        if len(cols) < 2 or not renderings:
-            raise UserError(f"{p}:{n}: expected 'ARABIC TERM<TAB>RENDERING[|RENDERING…]'")
-        if not ARABIC_CHAR_RE.search(term):
-            raise UserError(f"{p}:{n}: the term {term!r} has no Arabic letters")
-        entries.append(GlossaryEntry(term, renderings, n))
-    if not entries:
-        raise UserError(f"{p}: the glossary has no entries")
-    return entries
 
 
 def _stems(text: str) -> list[tuple[int, int, str]]:

@@ -6,7 +6,6 @@ import argparse
 
 HELP = "metrics (BLEU, chrF, TER) with confidence intervals and significance, human scores"
 
-FORMAT_NAMES = ("table", "json", "markdown", "csv", "html")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -53,10 +52,10 @@ def run(args: argparse.Namespace) -> int:
     from mtreview.core.project import Project
     from mtreview.errors import UserError
     from mtreview.report.build import build_report
-    from mtreview.report.render import FORMATS
+    from mtreview.report.render import RENDERERS
 
-    if args.format not in FORMATS:
-        raise UserError(f"unknown format {args.format!r} (known: {', '.join(FORMATS)})")
+    if args.format not in RENDERERS:
+        raise UserError(f"unknown format {args.format!r} (known: {', '.join(RENDERERS)})")
     if args.raw_csv and args.format != "csv":
         raise UserError(f"--raw-csv applies to --format csv only, not {args.format}")
     bootstrap, ar, seed = _count("bootstrap", args.bootstrap), _count("ar", args.ar), \
@@ -67,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             _check_output(project, out)
         report = build_report(project, metrics=args.metrics, baseline=args.baseline,
                               bootstrap=bootstrap, ar=ar, seed=seed)
-    text = FORMATS[args.format](report, **({"raw": True} if args.raw_csv else {}))
+    text = RENDERERS[args.format](report, **({"raw": True} if args.raw_csv else {}))
     if out is None:
         print(text, end="")
     else:

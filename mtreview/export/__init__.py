@@ -10,7 +10,7 @@ Never a UI or torch. Nothing here is imported by ``mtreview`` at start-up.
                 for all spans, one Arrow cast for all timestamps)
 - ``formats``   the export FORMATS registry: hf, parquet, jsonl, csv, wmt-mqm, wmt-esa,
                 mt-metrics-eval; ``publish`` writes to a temporary sibling and renames
-- ``card``      the dataset card (README.md with YAML metadata)
+- ``dataset_card``  the dataset card (README.md with YAML metadata; not a model card)
 - ``wmt``       WMT conventions shared by the exporters and the importers
 - ``importers``  IMPORTERS registry for `init --from`: wmt-mqm, hf
 - ``snapshot``  ``write_snapshot(project)``: atomically refresh DIR/dataset/ (an ``flock``)

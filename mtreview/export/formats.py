@@ -71,7 +71,7 @@ class HfFormat(ExportFormat):
     is_dir = True
 
     def write(self, job: ExportJob, out: Path) -> str:
-        from mtreview.export.card import render_card
+        from mtreview.export.dataset_card import render_card
 
         table = job.table()
         # an empty dataset needs one explicit shard, or load_from_disk cannot read it back

@@ -15,7 +15,7 @@ import numpy as np
 
 from mtreview.core.visible import visible
 from mtreview.metrics.registry import METRICS
-from mtreview.report import render
+from mtreview.report import tables
 from mtreview.report.build import Report
 
 PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6c4f9c", "#00798c", "#8d6a9f",
@@ -130,7 +130,7 @@ def _metric_section(r: Report) -> list[str]:
            f'<p class="note">Score, mean ±95% CI from {r.bootstrap} paired bootstrap resamples '
            f"(seed {_e(r.seed)}), p against the baseline <b>{_e(r.baseline)}</b> (bootstrap / "
            f"{r.ar} approximate-randomisation trials), clusters as WMT (p&lt;0.05).</p>"]
-    out.append(_table(*render.metric_rows(r)))
+    out.append(_table(*tables.metric_rows(r)))
     out.append("<h3>Confidence intervals</h3><div class=\"plots\">")
     for m in r.metrics:
         t = r.tests[m]
@@ -164,7 +164,7 @@ def _metric_section(r: Report) -> list[str]:
 
 def _human_section(r: Report) -> list[str]:
     out = ["<h2>Human scores</h2>",
-           _table(["protocol", "system", "mean ±CI", "z ±CI", "n"], render.human_rows(r)),
+           _table(["protocol", "system", "mean ±CI", "z ±CI", "n"], tables.human_rows(r)),
            '<div class="plots">']
     for protocol, sec in r.human.items():
         rows = []
@@ -190,11 +190,11 @@ def _human_section(r: Report) -> list[str]:
         out.append("</div>")
     out += ["<h2>Reviewer agreement</h2>",
             _table(["protocol", "reviewers", "Krippendorff α", "units", "span F1"],
-                   render.agreement_rows(r))]
-    if render.correlation_rows(r):
+                   tables.agreement_rows(r))]
+    if tables.correlation_rows(r):
         out += ["<h2>Metric–human correlation</h2>",
                 _table(["protocol", "metric", "level", "Pearson", "Kendall τ", "n"],
-                       render.correlation_rows(r))]
+                       tables.correlation_rows(r))]
     return out
 
 

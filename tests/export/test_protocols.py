@@ -47,7 +47,7 @@ def test_report_and_export_give_the_same_mqm_scores(project, tmp_path):
 
 
 def test_no_second_copy_of_the_protocol_names_or_weights():
-    import mtreview.export.card as card
+    import mtreview.export.dataset_card as card
     import mtreview.export.wmt as wmt
     import mtreview.metrics.human as human
     import mtreview.report.build as build
