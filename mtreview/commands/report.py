@@ -11,8 +11,12 @@ HELP = "metrics (BLEU, chrF, TER) with confidence intervals and significance, hu
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", metavar="DIR", help="project directory")
     p.add_argument("--metrics", default="bleu,chrf",
-                   help="comma-separated: bleu, chrf, ter; 'none' for human scores only "
+                   help="comma-separated: bleu, chrf, ter, comet, cometkiwi, metricx; 'none' for "
+                        "human scores only "
                         "(default: %(default)s)")
+    p.add_argument("--metric-model", metavar="METRIC=MODEL", action="append", default=[],
+                   help="checkpoint of a neural metric (comet, cometkiwi, metricx): a local "
+                        "directory, a card in models/metrics/ or a cached hub id; repeatable")
     p.add_argument("--baseline", metavar="SYSTEM", default=None,
                    help="system the others are tested against (default: the first system)")
     p.add_argument("--bootstrap", metavar="N", default="1000",
@@ -41,6 +45,19 @@ def _count(name: str, text: str) -> int:
     return value
 
 
+def _metric_models(values: list[str]) -> dict[str, str]:
+    from mtreview.errors import UserError
+    out: dict[str, str] = {}
+    for v in values:
+        name, eq, model = v.partition("=")
+        if not eq or not name.strip() or not model.strip():
+            raise UserError(f"--metric-model must be METRIC=MODEL, not {v!r}")
+        if name.strip().lower() in out:
+            raise UserError(f"--metric-model {name.strip()} is given twice")
+        out[name.strip().lower()] = model.strip()
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
@@ -65,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
         if out is not None:
             _check_output(project, out)
         report = build_report(project, metrics=args.metrics, baseline=args.baseline,
-                              bootstrap=bootstrap, ar=ar, seed=seed)
+                              bootstrap=bootstrap, ar=ar, seed=seed,
+                              metric_models=_metric_models(args.metric_model))
     text = RENDERERS[args.format](report, **({"raw": True} if args.raw_csv else {}))
     if out is None:
         print(text, end="")

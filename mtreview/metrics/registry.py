@@ -71,6 +71,13 @@ class Metric:
         """A fresh sacrebleu metric object (CLI defaults; sentence-level variant if asked)."""
         raise NotImplementedError
 
+    def with_model(self, model: str | None) -> "Metric":
+        """This metric scored with ``model`` (``--metric-model``); only model metrics take one."""
+        if model is None:
+            return self
+        from mtreview.errors import UserError
+        raise UserError(f"--metric-model: {self.name} does not use a model")
+
     def signature(self, num_refs: int, sentence: bool = False) -> str:
         """The sacrebleu signature string, e.g. ``nrefs:1|case:mixed|...|version:2.6.0``."""
         m = self.make(sentence)
@@ -270,7 +277,44 @@ class SegmentMetric(Metric):
                             0.0)
 
 
-METRICS: dict[str, Metric] = {m.name: m for m in (Bleu(), Chrf(), Ter())}
+class NeuralMetric(SegmentMetric):
+    """A segment score from a model checkpoint (``mtreview.metrics.neural``: torch is imported
+    only when scores are computed). ``model``: a path, card or hub id (``--metric-model``);
+    None: the metric's default card in ``models/metrics/``."""
+
+    needs_source = True
+    model: str | None = None
+
+    def with_model(self, model: str | None) -> "NeuralMetric":
+        bound = type(self)()
+        bound.model = model
+        return bound
+
+    def signature(self, num_refs: int, sentence: bool = False) -> str:
+        from mtreview.metrics.neural import signature
+        return signature(self.name, self.model)
+
+    def segment_scores(self, hyps, refs, sources):
+        from mtreview.metrics.neural import checkpoint, segment_scores
+        ref = list(refs[0]) if self.needs_references and refs else None
+        return segment_scores(checkpoint(self.name, self.model), list(hyps), list(sources),
+                              ref, self.label)
+
+
+class Comet(NeuralMetric):
+    name, label, score_range = "comet", "COMET", (0.0, 1.0)
+
+
+class CometKiwi(NeuralMetric):
+    name, label, score_range, needs_references = "cometkiwi", "CometKiwi", (0.0, 1.0), False
+
+
+class MetricX(NeuralMetric):
+    name, label, score_range, higher_is_better = "metricx", "MetricX", (0.0, 25.0), False
+
+
+METRICS: dict[str, Metric] = {m.name: m for m in (Bleu(), Chrf(), Ter(), Comet(), CometKiwi(),
+                                                  MetricX())}
 DEFAULT_METRICS = ("bleu", "chrf")
 
 

@@ -193,6 +193,14 @@ def _parse_metrics(metrics: Sequence[str] | str | None) -> tuple[str, ...]:
     return names
 
 
+def _bind_models(names: tuple[str, ...], models: dict[str, str]) -> dict:
+    """Each metric to report, bound to its ``--metric-model`` (UserError for a stray one)."""
+    for m in models:
+        if m not in names:
+            raise UserError(f"--metric-model {m}: {m} is not among --metrics")
+    return {m: METRICS[m].with_model(models.get(m)) for m in names}
+
+
 def _check_count(name: str, value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise UserError(f"--{name} must be a whole number ≥ 0, not {value!r}")
@@ -202,16 +210,19 @@ def _check_count(name: str, value: int) -> int:
 def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
                  baseline: str | None = None, bootstrap: int = DEFAULT_BOOTSTRAP,
                  ar: int = DEFAULT_AR, seed: int | None = DEFAULT_SEED,
-                 systems: Sequence[str] | None = None) -> Report:
+                 systems: Sequence[str] | None = None,
+                 metric_models: dict[str, str] | None = None) -> Report:
     """Everything the report shows, from ``project`` (a :class:`Project`).
 
     ``metrics``: names from ``METRICS`` (or a comma-separated string; ``()``/"none": human
     scores only). ``baseline``: defaults to the first system. ``bootstrap``/``ar``: number of
     paired bootstrap resamples / randomisation trials (0 disables). ``seed``: as sacrebleu's
     ``SACREBLEU_SEED``. ``systems``: report only these (default: all, in project order).
+    ``metric_models``: metric → model (path, card or hub id) for the model metrics.
     Raises ``UserError`` on bad input.
     """
     names = _parse_metrics(metrics)
+    chosen = _bind_models(names, metric_models or {})
     bootstrap = _check_count("bootstrap", bootstrap)
     ar = _check_count("ar", ar)
     store = project.store
@@ -223,6 +234,7 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
                         "(use --metrics none for human scores only)")
     segments = store.segments()
     doc_of = {s.id: s.doc_id for s in segments}
+    segments_by = {s.id: s for s in segments}
     hyps = {s: store.translations(s) for s in sys_names}
     common = set(references).intersection(*(hyps[name].keys() for name in sys_names))
     seg_ids = [s.id for s in segments if s.id in common]
@@ -241,9 +253,11 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
     hashes: dict[str, np.ndarray] = {}  # filled once, shared by the metrics
     digests: dict[str, str] = {}
+    sources = [segments_by[i].source for i in seg_ids] if names else None
     for m in names:
-        metric = METRICS[m]
-        stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes, digests)
+        metric = chosen[m]
+        stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes, digests,
+                                           sources if metric.needs_source else None)
         computed += n_new
         signatures[m] = metric.signature(refset.num_refs)
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)

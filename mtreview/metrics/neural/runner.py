@@ -1,0 +1,129 @@
+"""Run a neural metric fast: length-sorted batches under a token budget, inference_mode,
+bf16 on CUDA, every free core on the CPU, a progress bar (tqdm, on stderr).
+
+Models stay loaded for the process (a report scores several systems with one model).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import torch
+
+from mtreview.metrics.neural import resolve
+
+BATCH_TOKENS_CPU = 4096
+BATCH_TOKENS_CUDA = 32768
+
+
+def device_and_dtype() -> tuple[str, torch.dtype]:
+    if torch.cuda.is_available() and os.environ.get("MTREVIEW_NEURAL_DEVICE", "") != "cpu":
+        return "cuda", torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return "cpu", torch.float32
+
+
+def set_threads() -> None:
+    from mtreview.translate.engine import auto_threads
+    torch.set_num_threads(auto_threads())
+
+
+@lru_cache(maxsize=4)
+def load(ckpt: resolve.Checkpoint):
+    device, dtype = device_and_dtype()
+    set_threads()
+    if ckpt.family == "comet":
+        from mtreview.metrics.neural.comet import CometModel
+        return CometModel(ckpt, device, dtype)
+    from mtreview.metrics.neural.metricx import MetricXModel
+    return MetricXModel(ckpt, device, dtype)
+
+
+def batch_tokens(device: str) -> int:
+    value = os.environ.get("MTREVIEW_NEURAL_BATCH_TOKENS")
+    if value and value.isdigit() and int(value) > 0:
+        return int(value)
+    return BATCH_TOKENS_CUDA if device == "cuda" else BATCH_TOKENS_CPU
+
+
+def run_batches(ids: Sequence[list[int]], pad: int, device: str, fn: Callable,
+                label: str) -> list:
+    """``fn(input_ids, attention_mask)`` over length-sorted batches; results in input order."""
+    from tqdm import tqdm
+
+    from mtreview.translate.engine import make_batches
+
+    out: list = [None] * len(ids)
+    batches = make_batches([len(x) for x in ids], batch_tokens(device))
+    quiet = os.environ.get("MTREVIEW_QUIET") == "1"
+    with torch.inference_mode(), tqdm(total=len(ids), desc=label, unit="seg", leave=False,
+                                      disable=quiet or None, mininterval=0.5) as bar:
+        for batch in batches:
+            width = max(len(ids[i]) for i in batch)
+            rows = torch.full((len(batch), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for r, i in enumerate(batch):
+                rows[r, :len(ids[i])] = torch.tensor(ids[i])
+                mask[r, :len(ids[i])] = 1
+            res = fn(rows.to(device), mask.to(device))
+            for r, i in enumerate(batch):
+                out[i] = res[r]
+            bar.update(len(batch))
+    return out
+
+
+def comet_scores(model, mt: list[str], src: list[str], ref: list[str] | None,
+                 label: str) -> list[float]:
+    device = model.device
+    if model.kind == "regression_metric":
+        texts = [t for t in dict.fromkeys([*src, *mt, *ref]) if t not in model.cache]
+        if texts:
+            embs = run_batches(model.tokenize(texts), model.tokenizer.pad_token_id, device,
+                               model.sentence, label)
+            model.cache.update(zip(texts, embs))
+        with torch.inference_mode():
+            out = []
+            for k in range(0, len(mt), 256):
+                m = torch.stack([model.cache[t] for t in mt[k:k + 256]])
+                r = torch.stack([model.cache[t] for t in ref[k:k + 256]])
+                s = torch.stack([model.cache[t] for t in src[k:k + 256]])
+                feats = torch.cat((m, r, m * r, (m - r).abs(), m * s, (m - s).abs()), dim=1)
+                out += model.estimate(feats).tolist()
+        return out
+    use_src = "src" in model.segments
+    use_ref = ref is not None and "ref" in model.segments
+    tok = {"mt": model.tokenize(mt)}
+    if use_src:
+        tok["src"] = model.tokenize(src)
+    if use_ref:
+        tok["ref"] = model.tokenize(ref)
+    if use_src and use_ref:
+        combos = [("mt", "src"), ("mt", "ref"), ("mt", "src", "ref")]
+    else:
+        combos = [tuple(k for k in ("mt", "src", "ref") if k in tok)]
+    cls = lambda ids, mask: model.embed(ids, mask)[:, 0, :]
+    totals = torch.zeros(len(mt))
+    for combo in combos:
+        seqs = [model.join([tok[k][i] for k in combo]) for i in range(len(mt))]
+        embs = run_batches(seqs, model.tokenizer.pad_token_id, device, cls, label)
+        with torch.inference_mode():
+            totals += model.estimate(torch.stack(embs)).cpu()
+    return (totals / len(combos)).tolist() if len(combos) > 1 else totals.tolist()
+
+
+def metricx_scores(model, mt: list[str], src: list[str], ref: list[str] | None,
+                   label: str) -> list[float]:
+    texts = [model.text(s, m, r) for s, m, r in
+             zip(src, mt, ref if ref is not None else [None] * len(mt))]
+    scores = run_batches(model.tokenize(texts), model.tokenizer.pad_token_id, model.device,
+                         model.forward, label)
+    return [float(x) for x in scores]
+
+
+def score(ckpt: resolve.Checkpoint, mt: list[str], src: list[str], ref: list[str] | None,
+          label: str) -> list[float]:
+    model = load(ckpt)
+    if ckpt.family == "comet":
+        return comet_scores(model, mt, src, ref, label)
+    return metricx_scores(model, mt, src, ref, label)
