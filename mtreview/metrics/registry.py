@@ -11,7 +11,7 @@ report; no module outside this one tests a metric's name):
   and approximate randomisation work on it unchanged (in float64).
 * ``needs_references`` / ``needs_source``: what :meth:`Metric.compute` is given.
 * ``significance``: paired bootstrap and approximate randomisation apply.
-* ``higher_is_better``; ``score_range`` (the report's histogram axis).
+* ``higher_is_better``; ``score_range`` (the report's histogram axis); ``decimals`` shown.
 * ``integer_stats``: statistics are integer counts (exact in float32 below 2**24);
   ``sums_dtype``: the dtype of resampled sums (float32 reproduces sacrebleu bit for bit).
 
@@ -53,6 +53,7 @@ class Metric:
     needs_source = False
     significance = True
     score_range = (0.0, 100.0)
+    decimals = 1  # digits the report shows (0–1 neural scores need more)
     integer_stats = True  # statistics are integer counts (exact in float32/float64)
     sums_dtype: Any = np.float32
 
@@ -71,7 +72,7 @@ class Metric:
         """A fresh sacrebleu metric object (CLI defaults; sentence-level variant if asked)."""
         raise NotImplementedError
 
-    def with_model(self, model: str | None) -> "Metric":
+    def with_model(self, model: str | None) -> Metric:
         """This metric scored with ``model`` (``--metric-model``); only model metrics take one."""
         if model is None:
             return self
@@ -285,7 +286,7 @@ class NeuralMetric(SegmentMetric):
     needs_source = True
     model: str | None = None
 
-    def with_model(self, model: str | None) -> "NeuralMetric":
+    def with_model(self, model: str | None) -> NeuralMetric:
         bound = type(self)()
         bound.model = model
         return bound
@@ -302,15 +303,17 @@ class NeuralMetric(SegmentMetric):
 
 
 class Comet(NeuralMetric):
-    name, label, score_range = "comet", "COMET", (0.0, 1.0)
+    name, label, score_range, decimals = "comet", "COMET", (0.0, 1.0), 4
 
 
 class CometKiwi(NeuralMetric):
-    name, label, score_range, needs_references = "cometkiwi", "CometKiwi", (0.0, 1.0), False
+    name, label, score_range, decimals = "cometkiwi", "CometKiwi", (0.0, 1.0), 4
+    needs_references = False
 
 
 class MetricX(NeuralMetric):
-    name, label, score_range, higher_is_better = "metricx", "MetricX", (0.0, 25.0), False
+    name, label, score_range, decimals = "metricx", "MetricX", (0.0, 25.0), 2
+    higher_is_better = False
 
 
 METRICS: dict[str, Metric] = {m.name: m for m in (Bleu(), Chrf(), Ter(), Comet(), CometKiwi(),

@@ -99,7 +99,7 @@ class Report:
             p = self.p_value(system, m)
             delta = t.score - self.score(self.baseline, m)
             up = delta > 0 if METRICS[m].higher_is_better else delta < 0
-            label = f"{METRICS[m].label} {delta:+.1f}"
+            label = f"{METRICS[m].label} {delta:+.{METRICS[m].decimals}f}"
             if p is None:
                 untested.append(label)
             elif p < ALPHA:

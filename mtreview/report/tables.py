@@ -22,9 +22,10 @@ def _p(x: float | None) -> str:
 
 def _cell(r: Report, s: str, m: str) -> str:
     t = r.tests[m].systems[s]
-    out = _f(t.score)
+    d = METRICS[m].decimals
+    out = _f(t.score, d)
     if t.ci is not None:
-        out += f" ±{_f(t.ci)}"
+        out += f" ±{_f(t.ci, d)}"
     p = r.p_value(s, m)
     if p is not None:
         out += f" p={p:.3f}" + ("*" if p < 0.05 else "")
@@ -47,7 +48,8 @@ def metric_rows(r: Report) -> tuple[list[str], list[list[str]]]:
         row = [s]
         for m in r.metrics:
             t = r.tests[m].systems[s]
-            row += [_f(t.score, 2), _f(t.ci, 2), _p(t.p_bs), _p(t.p_ar),
+            d = max(2, METRICS[m].decimals)
+            row += [_f(t.score, d), _f(t.ci, d), _p(t.p_bs), _p(t.p_ar),
                     str(r.cluster_of(s, m) or "–")]
         rows.append(row)
     return header, rows

@@ -63,11 +63,11 @@ def test_report_scores_cache_and_every_format(project):
             segs = [row["scores"][s][m] for row in first["segment_scores"]]
             assert len(segs) == 1012
             assert e["score"] == pytest.approx(sum(segs) / len(segs), abs=1e-9)
-            assert e["ci"][0] <= e["score"] <= e["ci"][1]
+            assert e["ci"] > 0  # the ±95% half-width of the bootstrap
         assert first["systems"]["mixed"][m]["p_bs"] is not None
         assert first["clusters"][m]
-    # MetricX reads the reference and lower is better: 512 perfect lines move it
-    assert first["systems"]["mixed"]["comet"]["score"] != first["systems"]["bloom"]["comet"]["score"]
+    for m in ("comet", "cometkiwi", "metricx"):  # 512 lines changed: every score moves
+        assert first["systems"]["mixed"][m]["score"] != first["systems"]["bloom"][m]["score"]
     # The second run reads every score from the store: torch cannot even be imported.
     blocker = project["tmp"] / "no-torch"
     (blocker / "torch").mkdir(parents=True, exist_ok=True)
