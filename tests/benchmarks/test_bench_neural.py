@@ -13,7 +13,7 @@ tokenizer instead of XLM-R's 250k pieces: an embedding lookup costs the same eit
 and the checkpoint stays at 1.2 GB instead of 2.2 GB. Kept in ``MTREVIEW_BENCH_DIR``
 (default: ~/.cache/mtreview/bench-neural) for the next run.
 
-Segments: the first ``MTREVIEW_BENCH_LINES`` (default 48) FLORES devtest lines, BLOOM's
+Segments: the first ``MTREVIEW_BENCH_LINES`` (default 32) FLORES devtest lines, BLOOM's
 translations. unbabel-comet: ``model.predict(batch_size=16, gpus=0)`` (comet-score's
 defaults, on the CPU); mtreview: ``segment_scores`` (token-budget batches of length-sorted
 distinct texts, inference_mode, auto threads). Model loading is outside both timings.
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.benchmark
 
 FIX = Path(__file__).resolve().parents[1] / "neural" / "fixtures"
 VENV = Path(os.environ.get("MTREVIEW_COMET_VENV", "/work/comet-venv"))
-N_LINES = int(os.environ.get("MTREVIEW_BENCH_LINES", "48"))
+N_LINES = int(os.environ.get("MTREVIEW_BENCH_LINES", "32"))
 BENCH_DIR = Path(os.environ.get("MTREVIEW_BENCH_DIR",
                                 Path.home() / ".cache" / "mtreview" / "bench-neural"))
 

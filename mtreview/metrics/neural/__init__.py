@@ -1,4 +1,4 @@
-"""Neural metrics offline: COMET, CometKiwi (and xCOMET) and MetricX-24.
+"""Neural metrics offline: COMET, CometKiwi and MetricX-24.
 
 The metric declarations live in ``mtreview.metrics.registry`` (``NeuralMetric``); this
 package finds the checkpoint (``resolve``: no torch) and scores with it (``comet``,

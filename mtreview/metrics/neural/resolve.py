@@ -2,7 +2,7 @@
 
 ``--metric-model NAME=MODEL`` (or the metric's default card) resolves, in this order, to:
 
-1. a local directory: COMET/CometKiwi/xCOMET (``checkpoints/model.ckpt`` + ``hparams.yaml``,
+1. a local directory: COMET/CometKiwi (``checkpoints/model.ckpt`` + ``hparams.yaml``,
    as Unbabel publishes them) or MetricX (``config.json`` + weights, as Google publishes
    them); a ``.ckpt`` file inside such a directory works too;
 2. a metric card: ``models/metrics/<MODEL>.toml`` or a ``.toml`` path;

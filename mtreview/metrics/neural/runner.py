@@ -25,8 +25,10 @@ def device_and_dtype() -> tuple[str, torch.dtype]:
 
 
 def set_threads() -> None:
-    from mtreview.translate.engine import auto_threads
-    torch.set_num_threads(auto_threads())
+    """Every core this process may use (``MTREVIEW_NEURAL_THREADS`` overrides)."""
+    value = os.environ.get("MTREVIEW_NEURAL_THREADS", "")
+    cores = len(os.sched_getaffinity(0))
+    torch.set_num_threads(int(value) if value.isdigit() and int(value) > 0 else cores)
 
 
 @lru_cache(maxsize=4)
