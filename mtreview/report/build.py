@@ -222,7 +222,7 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     Raises ``UserError`` on bad input.
     """
     names = _parse_metrics(metrics)
-    chosen = _bind_models(names, metric_models or {})
+    bound = _bind_models(names, metric_models or {})
     bootstrap = _check_count("bootstrap", bootstrap)
     ar = _check_count("ar", ar)
     store = project.store
@@ -255,7 +255,7 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     digests: dict[str, str] = {}
     sources = [segments_by[i].source for i in seg_ids] if names else None
     for m in names:
-        metric = chosen[m]
+        metric = bound[m]
         stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes, digests,
                                            sources if metric.needs_source else None)
         computed += n_new

@@ -96,7 +96,7 @@ def _python() -> Path:
 def test_comet_speed_against_unbabel_comet(tmp_path):
     py = _python()
     fl = need_shared(FLORES)
-    read = lambda n: (fl / n).read_text("utf-8").split("\n")[:N_LINES]  # noqa: E731
+    read = lambda n: (fl / n).read_text("utf-8").split("\n")[:N_LINES]
     src, ref = read("arb_Arab.devtest"), read("eng_Latn.devtest")
     mt = read("systems/bloom-176b-1shot.en")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -108,6 +108,7 @@ def test_comet_speed_against_unbabel_comet(tmp_path):
     samples.write_text(json.dumps([{"src": s, "mt": m, "ref": r}
                                    for s, m, r in zip(src, mt, ref)]))
     r = subprocess.run([py, "-c", SCORE, BENCH_DIR, samples], capture_output=True, text=True,
+                       check=False,
                        env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert r.returncode == 0, r.stderr[-2000:]
     theirs = json.loads(r.stdout.strip().splitlines()[-1])
