@@ -49,15 +49,26 @@ def batch_tokens(device: str) -> int:
     return BATCH_TOKENS_CUDA if device == "cuda" else BATCH_TOKENS_CPU
 
 
+def length_batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
+    """Indices sorted longest first, cut so that a batch holds at most ``budget`` padded
+    tokens (at least one row each)."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if current and (len(current) + 1) * lengths[current[0]] > budget:
+            batches.append(current)
+            current = []
+        current.append(i)
+    return batches + [current] if current else batches
+
+
 def run_batches(ids: Sequence[list[int]], pad: int, device: str, fn: Callable,
                 label: str) -> list:
     """``fn(input_ids, attention_mask)`` over length-sorted batches; results in input order."""
     from tqdm import tqdm
 
-    from mtreview.translate.engine import make_batches
-
     out: list = [None] * len(ids)
-    batches = make_batches([len(x) for x in ids], batch_tokens(device))
+    batches = length_batches([len(x) for x in ids], batch_tokens(device))
     quiet = os.environ.get("MTREVIEW_QUIET") == "1"
     with torch.inference_mode(), tqdm(total=len(ids), desc=label, unit="seg", leave=False,
                                       disable=quiet or None, mininterval=0.5) as bar:
