@@ -36,6 +36,29 @@ def madar() -> Path:
     return need_shared(MADAR)
 
 
+FLORES_FIRST40 = {"bloom-176b": "bloom-176b-1shot.en",
+                  "opus-mt-big-2022": "opus-mt-ara-eng-big-2022.first40.en",
+                  "opus-mt-2021": "opus-mt-ara-eng-2021.first40.en",
+                  "opus-mt-mul-2020": "opus-mt-mul-eng-2020.first40.en"}
+
+
+@pytest.fixture(scope="session")
+def flores40(tmp_path_factory) -> dict[str, Path]:
+    """The first 40 lines of FLORES-200 devtest as files, written once per run: ``src``
+    (Arabic), ``ref`` (English) and each system of ``FLORES_FIRST40`` by its project name.
+    The one home of the 40-line FLORES sample; packages build their projects on it."""
+    need_shared(FLORES)
+    root = tmp_path_factory.mktemp("flores40")
+    files = {"src": FLORES / "arb_Arab.devtest", "ref": FLORES / "eng_Latn.devtest",
+             **{name: FLORES / "systems" / f for name, f in FLORES_FIRST40.items()}}
+    out = {}
+    for key, src in files.items():
+        lines = src.read_text(encoding="utf-8").split("\n")[:40]
+        out[key] = root / f"{key}.txt"
+        out[key].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
             timeout: float = 600) -> subprocess.CompletedProcess:
     """Run ``python -m mtreview ARGS`` in a subprocess, capturing text output."""

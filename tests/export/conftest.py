@@ -11,34 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FLORES, need_shared
+from tests.conftest import FLORES_FIRST40 as SYSTEMS
 from tests.export.reviews import derive_flags, derive_review
 
 N = 40
-SYSTEMS = {
-    "bloom-176b": "bloom-176b-1shot.en",
-    "opus-mt-big-2022": "opus-mt-ara-eng-big-2022.first40.en",
-    "opus-mt-2021": "opus-mt-ara-eng-2021.first40.en",
-    "opus-mt-mul-2020": "opus-mt-mul-eng-2020.first40.en",
-}
-
-
-def first_lines(src: Path, dst: Path, n: int = N) -> Path:
-    lines = src.read_text(encoding="utf-8").split("\n")[:n]
-    dst.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return dst
 
 
 @pytest.fixture(scope="session")
-def flores_template(tmp_path_factory) -> Path:
-    need_shared(FLORES)
+def reviewed_template(flores40, tmp_path_factory) -> Path:
+    """The 40-line FLORES sample with four systems, two reviewers and flags, built once."""
     from mtreview.core import ingest
     from mtreview.core.project import Project
     from mtreview.core.types import System
 
     tmp = tmp_path_factory.mktemp("flores40")
-    src = first_lines(FLORES / "arb_Arab.devtest", tmp / "src.ar")
-    ref = first_lines(FLORES / "eng_Latn.devtest", tmp / "ref.en")
+    src, ref = flores40["src"], flores40["ref"]
     corpus = ingest.read_source(src)
     refs = ingest.read_reference_file(ref, corpus.segments, 0)
     path = tmp / "project"
@@ -46,7 +33,7 @@ def flores_template(tmp_path_factory) -> Path:
         store = project.store
         ids = store.segment_ids()
         for name, file in SYSTEMS.items():
-            sys_file = first_lines(FLORES / "systems" / file, tmp / file)
+            sys_file = flores40[name]
             store.add_system(System(name, "file", {"source": "file", "file": file}),
                              ingest.read_system_file(sys_file, name, ids))
         texts = {name: store.translations(name) for name in SYSTEMS}
@@ -64,9 +51,9 @@ def flores_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def project_dir(flores_template, tmp_path) -> Path:
+def project_dir(reviewed_template, tmp_path) -> Path:
     dst = tmp_path / "project"
-    shutil.copytree(flores_template, dst)
+    shutil.copytree(reviewed_template, dst)
     return dst
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, FLORES, need_shared, run_cli
+from tests.conftest import DATA, need_shared, run_cli
 from tests.translate.tiny import FAMILY_CODES, build_model
 
 TRAIN = DATA / "train-ar-en"
@@ -37,22 +37,19 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def flores_template(tmp_path_factory) -> Path:
-    """A project of the first 40 FLORES devtest lines, created once with `mtreview init`."""
-    need_shared(FLORES)
-    root = tmp_path_factory.mktemp("flores-template")
-    src = root / "flores40.ar"
-    lines = (FLORES / "arb_Arab.devtest").read_text(encoding="utf-8").splitlines()[:40]
-    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    r = run_cli("init", root / "proj", "--source", src)
+def source_only_template(flores40, tmp_path_factory) -> Path:
+    """A project of the first 40 FLORES devtest lines (source only: nothing translated),
+    created once with `mtreview init`."""
+    root = tmp_path_factory.mktemp("flores-source-only")
+    r = run_cli("init", root / "proj", "--source", flores40["src"])
     assert r.returncode == 0, r.stderr
     return root / "proj"
 
 
 @pytest.fixture
-def project(flores_template, tmp_path) -> Path:
+def project(source_only_template, tmp_path) -> Path:
     dest = tmp_path / "proj"
-    shutil.copytree(flores_template, dest)
+    shutil.copytree(source_only_template, dest)
     return dest
 
 
