@@ -23,6 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="processes for large projects (default: 2 where there are 2 CPUs)")
     p.add_argument("--list", action="store_true", help="list the checks and exit")
+    p.add_argument("--no-save", action="store_true",
+                   help="print the flags without saving them (works on a read-only project)")
     p.add_argument("--display", choices=("logical", "visual", "shaped"), default=None,
                    help="how the table shows Arabic (default: shaped on a terminal, else "
                         "logical, the text as stored); jsonl is always logical")
@@ -119,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else min(2, os.cpu_count() or 1)
     with Project.open(args.dir) as project:
         flags = run_checks(project, only=ids, glossary=glossary, workers=jobs)
-        save_flags(project.store, flags, ids)
+        if not args.no_save:
+            save_flags(project.store, flags, ids)
     severity_rank = {"major": 0, "minor": 1, "info": 2}
     flags.sort(key=lambda f: (f.segments[:1], severity_rank.get(f.severity, 3), f.check))
     if args.format == "jsonl":

@@ -170,6 +170,8 @@ def test_read_only_project_serves_reads_and_refuses_writes(cli, tmp_path):
             assert out.is_file()
             _one_line_error(cli("add-system", p, "other", hyp), "read-only")
             _one_line_error(cli("check", p), "read-only")
+            flags = _ok(cli("check", p, "--no-save", "--format", "jsonl")).stdout
+            assert all(json.loads(line)["check"] for line in flags.splitlines())
             assert store.read_bytes() == before
             assert sorted(x.name for x in p.iterdir()) == ["mtreview.toml", "store.sqlite"]
         finally:
