@@ -23,7 +23,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-
 # sacrebleu's 13a tokenizer as token boundaries. Its first expression puts spaces around
 # every character of this class; the three others only touch [.,] and "-", and because the
 # result is split on whitespace only WHERE they insert a space matters, not how many.

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from tests.report.conftest import parse_paired, sacrebleu
 from tests.conftest import run_cli
+from tests.report.conftest import parse_paired, sacrebleu
 
 LABEL = {"bleu": "BLEU", "chrf": "chrF2", "ter": "TER"}
 
