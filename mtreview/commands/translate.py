@@ -42,7 +42,12 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before huggingface_hub reads it: no network
+    from mtreview.commands.add_system import check_system_name
     from mtreview.core.project import Project
+
+    if args.name is not None:
+        args.name = check_system_name(args.name)  # no control/bidi characters, no '/'
+
     from mtreview.translate.cards import resolve_model
 
     with Project.open(args.dir) as project:
