@@ -67,6 +67,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self._pending: list[tuple[str, str | None, list[str]]] = []  # keys before the index
         self._held: list[tuple[str, str | None, list[str]]] = []  # keys for a screen on top
         self._feeding = False  # a held key is with the screen on top
+        self._flags_cache: tuple | None = None  # (view, display mode, flag items)
 
     def compose(self) -> ComposeResult:
         yield Line("loading…", id="status")
@@ -264,11 +265,22 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             rows = self.span_rows(i)
             if rows is not None:
                 out.append((f"spans{i}", rows))
+        out.append(("flags", self.flags_block()))
+        return self.with_context(out, width)
+
+    def flags_block(self):
+        """The flag items of the segment shown, grouped and rendered once per segment and
+        display mode (not once per key)."""
+        view, session = self.view, self.session
+        cached = self._flags_cache
+        if cached is not None and cached[0] is view and cached[1] == self.mode:
+            return cached[2]
         labels = {c.system: c.label for c in view.cards}
         hidden = ({name: labels.get(name, "another system") for name in session.systems}
                   if session.blind else None)
-        out.append(("flags", flag_text(view.flags, labels, self.mode, hidden)))
-        return self.with_context(out, width)
+        text = flag_text(view.flags, labels, self.mode, hidden)
+        self._flags_cache = (view, self.mode, text)
+        return text
 
     # -- navigation -------------------------------------------------------------------
     def _go(self, row: int | None, none_message: str, wrapped: str = "") -> None:
