@@ -1,7 +1,7 @@
 """The review protocols: names, score ranges, MQM categories, severities and weights.
 
 The one home of these facts: the review UI, the report, the store and every exporter read
-them from here (``tests/unit/test_protocols.py`` checks that report and export agree).
+them from here (``tests/export/test_protocols.py`` checks that report and export agree).
 
 * **ESA** (Error Span Annotation, Kocmi et al. 2024, WMT24): minor/major error spans, then a
   0–100 score of the whole translation.
