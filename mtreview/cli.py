@@ -11,7 +11,7 @@ import argparse
 import importlib
 import importlib.util
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from mtreview import __version__
 from mtreview.core.visible import visible

@@ -160,7 +160,7 @@ def probe(stem: str) -> tuple[tuple[str, ...], str]:
     return arabic_keys(last), romanize(last)
 
 
-def align(mentions: Sequence["Mention"], names: Mapping[str, list[tuple[int, int, str]]],
+def align(mentions: Sequence[Mention], names: Mapping[str, list[tuple[int, int, str]]],
           min_score: float = 50.0) -> list[tuple[int, int, str] | None]:
     """Assign each mention of one segment at most one English word of ``names`` (from
     :func:`english_names` of one translation), best romanisation similarity first; each

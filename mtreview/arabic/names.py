@@ -25,17 +25,31 @@ mentions with renderings: :mod:`mtreview.arabic.name_align`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from mtreview.arabic.name_align import (  # noqa: F401  (re-exported: one import for callers)
-    EN_CAPITAL_RE, _en_word, align, aligned, arabic_keys, english_names, latin_key, probe,
-    rendering_key, romanize,
+    EN_CAPITAL_RE,
+    _en_word,
+    align,
+    aligned,
+    arabic_keys,
+    english_names,
+    latin_key,
+    probe,
+    rendering_key,
+    romanize,
 )
 from mtreview.arabic.name_groups import DISTINCT, group_stems, respelled  # noqa: F401
 from mtreview.arabic.normalize import (
-    ARABIC_CHAR_RE, ARABIC_WORD_CHAR_RE, ARABIC_WORD_RE, Analysis, analyse, normalize,
-    split_clitics, strip_diacritics,
+    ARABIC_CHAR_RE,
+    ARABIC_WORD_CHAR_RE,
+    ARABIC_WORD_RE,
+    Analysis,
+    analyse,
+    normalize,
+    split_clitics,
+    strip_diacritics,
 )
 
 # words after which a person's (or a place's) name follows; normalised, without و/ف
@@ -284,7 +298,7 @@ class NameFinder:
         return kept
 
     @staticmethod
-    def _clitic_split(word: str, info: "_Word", caps: Mapping[str, set[str]]) -> Analysis:
+    def _clitic_split(word: str, info: _Word, caps: Mapping[str, set[str]]) -> Analysis:
         """Split a bare و/ف/ب/ل/ك when the rest aligns with an English name (لرويترز) and
         the whole word does not (ووهان "Wuhan" keeps its و): the shortest cut first."""
         if not caps or not info.alts or aligned(info.a.stem, caps) is not None:

@@ -28,9 +28,9 @@ clitic), so it is split only when the caller says the remaining stem is a known 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Callable, Iterator
 
 DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
@@ -207,7 +207,4 @@ def is_vowel_variant(a: str, b: str, min_len: int = 5) -> bool:
         a, b = b, a
     if len(b) != len(a) + 1 or len(a) < min_len:
         return False
-    for i in range(1, len(b) - 1):
-        if b[i] in LONG_VOWELS and b[:i] + b[i + 1:] == a:
-            return True
-    return False
+    return any(b[i] in LONG_VOWELS and b[:i] + b[i + 1:] == a for i in range(1, len(b) - 1))

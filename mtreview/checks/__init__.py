@@ -10,7 +10,13 @@ Adding a check is one new module here (``@register`` on a ``Check`` subclass in
 """
 
 from mtreview.checks.base import (
-    CHECKS, Check, CheckInput, load_checks, resolve_ids, run_checks, save_flags,
+    CHECKS,
+    Check,
+    CheckInput,
+    load_checks,
+    resolve_ids,
+    run_checks,
+    save_flags,
 )
 
 __all__ = ["CHECKS", "Check", "CheckInput", "load_checks", "resolve_ids", "run_checks",

@@ -10,21 +10,22 @@ from __future__ import annotations
 import gc
 import importlib
 import pkgutil
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar
 
 from mtreview.checks.glossary_file import GlossaryEntry
 from mtreview.core.types import Flag, Segment, SpanRef
 from mtreview.errors import UserError
 
-CHECKS: dict[str, type["Check"]] = {}
+CHECKS: dict[str, type[Check]] = {}
 
 SEVERITIES = ("info", "minor", "major")
 MAX_SPANS = 200  # spans kept per flag (a name seen in 10,000 segments keeps the first 200)
 
 
-def register(cls: type["Check"]) -> type["Check"]:
+def register(cls: type[Check]) -> type[Check]:
     """Class decorator: add a check to ``CHECKS`` under its ``id``."""
     if cls.id in CHECKS and CHECKS[cls.id] is not cls:
         raise ValueError(f"duplicate check id {cls.id!r}")
@@ -32,7 +33,7 @@ def register(cls: type["Check"]) -> type["Check"]:
     return cls
 
 
-def load_checks() -> dict[str, type["Check"]]:
+def load_checks() -> dict[str, type[Check]]:
     """Import every check module of this package (once) and return the registry."""
     import mtreview.checks as pkg
 
@@ -57,14 +58,14 @@ class CheckInput:
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # shared by checks
 
     @classmethod
-    def from_store(cls, store: Any, glossary: list[GlossaryEntry] | None = None) -> "CheckInput":
+    def from_store(cls, store: Any, glossary: list[GlossaryEntry] | None = None) -> CheckInput:
         return cls(store.segments(), {s.name: store.translations(s.name) for s in store.systems()},
                    store.references(), glossary)
 
     @classmethod
     def from_lists(cls, sources: list[str], systems: Mapping[str, list[str]] | None = None,
                    references: list[str] | None = None,
-                   glossary: list[GlossaryEntry] | None = None) -> "CheckInput":
+                   glossary: list[GlossaryEntry] | None = None) -> CheckInput:
         """Line-aligned lists; segment ids are 1-based line numbers."""
         segs = [Segment(i, "doc", 1, s) for i, s in enumerate(sources, 1)]
         syss = {name: {i: t for i, t in enumerate(lines, 1)} for name, lines in (systems or {}).items()}
@@ -161,7 +162,7 @@ def resolve_ids(only: Iterable[str] | None, glossary: bool) -> list[str]:
 
 
 def run_checks(source: Any, only: Iterable[str] | None = None,
-               glossary: "list[GlossaryEntry] | str | None" = None,
+               glossary: list[GlossaryEntry] | str | None = None,
                workers: int = 1, min_size: int | None = None) -> list[Flag]:
     """Run checks over a :class:`CheckInput`, a Store or a Project; return the flags.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from mtreview.arabic.normalize import ARABIC_WORD_RE, analyse
 from mtreview.checks.base import Check, CheckInput, register

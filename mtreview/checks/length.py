@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from typing import Iterable
+from collections.abc import Iterable
 
 from mtreview.checks.base import Check, CheckInput, SegmentCheck, register
 from mtreview.core.types import Flag, SpanRef

@@ -15,7 +15,6 @@ from mtreview.checks.base import Check, CheckInput, register
 from mtreview.checks.names import reference_renderings, renderings, replacement
 from mtreview.core.types import Flag, SpanRef
 
-
 _CAPITALISED_RE = re.compile(r"[A-Z][\w'’-]+")
 SPELLING = 50.0  # a rendering at least this alike (rapidfuzz ratio) is the name respelled
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from itertools import combinations
-from typing import Callable, Iterable
 
 from mtreview.arabic.name_align import fold_latin
-from mtreview.arabic.names import (
-    Mention, align, display_form, english_names, probe, rendering_key,
-)
+from mtreview.arabic.names import Mention, align, display_form, english_names, probe, rendering_key
 from mtreview.checks.base import MAX_SPANS, Check, CheckInput, register
 from mtreview.core.types import Flag, SpanRef
 
@@ -299,7 +297,7 @@ class NameDropped(Check):
                 continue
             theirs = [data.systems[s].get(m.seg_id) or "" for s in present]
             instead = replacement(text, theirs, next(iter(present.values())), theirs[0],
-                                  lambda run: _sounds_like(run, others))
+                                  lambda run, others=others: _sounds_like(run, others))
             if instead is not None and not _sounds_like(instead[2], others):
                 instead = None  # another word there (Tuesday for Sarah): the name is dropped
             listing = " / ".join(sorted(others))

@@ -16,7 +16,8 @@ The message shows whole expressions on both sides: ``10:08 → 10:18``.
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from mtreview.arabic.normalize import fold_digits, normalize
 from mtreview.checks.base import SegmentCheck, register

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from mtreview.checks.base import Check, CheckInput, register
 from mtreview.core.types import Flag, SpanRef

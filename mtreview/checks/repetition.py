@@ -12,8 +12,8 @@ this way are scanned with the exact regular expressions, which give forms and sp
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import chain
-from typing import Iterable
 
 from mtreview.checks.base import Check, CheckInput, register
 from mtreview.core.types import Flag, SpanRef

@@ -5,7 +5,7 @@ Cyrillic, Georgian or CJK — a typical LLM failure)."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from mtreview.arabic.normalize import ARABIC_CHAR_RE, ARABIC_LETTERS
 from mtreview.checks.base import SegmentCheck, register

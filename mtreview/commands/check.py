@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import re
 import os
+import re
 import sys
 
 HELP = "flag name variants, number mismatches, untranslated text and other problems"
@@ -64,7 +64,7 @@ _BIDI_AND_C1 = re.compile("[\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
 
 
 @functools.lru_cache(maxsize=1)
-def _arabic_runs() -> "re.Pattern[str]":
+def _arabic_runs() -> re.Pattern[str]:
     """A run of Arabic words (with the spaces, Arabic digits and commas between them)."""
     from mtreview.arabic.normalize import ARABIC_LETTERS
 

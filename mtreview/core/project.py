@@ -17,23 +17,15 @@ import contextlib
 import os
 import shutil
 import tempfile
+import tomllib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-import tomllib
-
 from mtreview.core.protocols import MQM_CATEGORIES
-from mtreview.core.store import (
-    STORE_NAME,
-    Store,
-    StoreError,
-    parse_store_url,
-    public_url,
-    utcnow,
-)
+from mtreview.core.store import STORE_NAME, Store, StoreError, parse_store_url, public_url, utcnow
 from mtreview.core.types import Document, Reference, Segment
 from mtreview.errors import UserError
 

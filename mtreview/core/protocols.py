@@ -18,8 +18,8 @@ them from here (``tests/export/test_protocols.py`` checks that report and export
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 # --- protocols ---------------------------------------------------------------------------
 

@@ -6,8 +6,9 @@ Text is always kept in logical order, exactly as given; display transforms live 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class ErrorSpan:
         }
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "ErrorSpan":
+    def from_dict(cls, d: Mapping[str, Any]) -> ErrorSpan:
         return cls(
             start=int(d["start"]),
             end=int(d["end"]),
@@ -100,7 +101,7 @@ class SpanRef:
                 "end": self.end, "system": self.system}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "SpanRef":
+    def from_dict(cls, d: Mapping[str, Any]) -> SpanRef:
         return cls(int(d["seg_id"]), str(d["side"]), int(d["start"]), int(d["end"]),
                    d.get("system"))
 

@@ -18,23 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timezone
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import ClassVar
 
 from mtreview.core import ingest
 from mtreview.core.project import Project
 from mtreview.core.store import utcnow
-from mtreview.core.types import (
-    Document,
-    ErrorSpan,
-    Reference,
-    Review,
-    Segment,
-    System,
-    Translation,
-)
+from mtreview.core.types import Document, ErrorSpan, Reference, Review, Segment, System, Translation
 from mtreview.errors import UserError
 
 
@@ -186,7 +178,7 @@ class HfImporter(Importer):
 
 
 def _iso(t) -> str | None:
-    return None if t is None else t.astimezone(timezone.utc).isoformat()
+    return None if t is None else t.astimezone(UTC).isoformat()
 
 
 IMPORTERS: dict[str, Importer] = {i.name: i for i in (WmtMqmImporter(), HfImporter())}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +42,16 @@ def _iso(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        t = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return t.astimezone(timezone.utc).isoformat()
+        t = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return t.astimezone(UTC).isoformat()
     if isinstance(value, (int, float)):  # pandas' epoch milliseconds
-        return datetime.fromtimestamp(value / 1000, timezone.utc).isoformat()
+        return datetime.fromtimestamp(value / 1000, UTC).isoformat()
     try:
         t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"not a time: {visible(str(value))[:40]!r}") from None
-    return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(
-        timezone.utc).isoformat()
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(
+        UTC).isoformat()
 
 
 def _instant(iso: str | None) -> datetime | None:
@@ -153,8 +153,8 @@ def plan_merge(rows: Iterable[dict], sources: dict[int, str],
             plan.add.append(review)
         elif _same(old, review):
             plan.skipped += 1
-        elif (_instant(review.end_time) or datetime.min.replace(tzinfo=timezone.utc)) > (
-                _instant(old.end_time) or datetime.min.replace(tzinfo=timezone.utc)):
+        elif (_instant(review.end_time) or datetime.min.replace(tzinfo=UTC)) > (
+                _instant(old.end_time) or datetime.min.replace(tzinfo=UTC)):
             plan.update.append(review)
         else:
             plan.skipped += 1

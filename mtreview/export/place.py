@@ -14,8 +14,8 @@ import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 MARKER = ".mtreview-partial"
 _TAG = "tmp-mtreview"

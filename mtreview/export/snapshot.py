@@ -10,9 +10,9 @@ snapshot puts it back first (:func:`recover`).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from mtreview.core.project import Project
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
-from typing import Hashable, Mapping, Sequence
 
 import numpy as np
 

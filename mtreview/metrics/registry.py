@@ -32,7 +32,8 @@ scalars (NumPy 2 promotion rules), so the same seed gives the same numbers.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

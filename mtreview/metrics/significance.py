@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ def _blas_thread_setter() -> Callable[[int], int] | None:
     libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
     for path in sorted(glob.glob(os.path.join(libs, "*openblas*"))):
         try:
-            fn: Any = getattr(ctypes.CDLL(path), "openblas_set_num_threads_local")
+            fn: Any = ctypes.CDLL(path).openblas_set_num_threads_local
         except (OSError, AttributeError):
             continue
         fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int

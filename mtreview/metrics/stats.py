@@ -15,8 +15,8 @@ What a metric needs is declared in ``metrics.registry``; nothing here tests a na
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -33,7 +33,7 @@ class RefSet:
     num_refs: int  # sacrebleu's nrefs: the common count, or -1 when it varies
 
     @classmethod
-    def build(cls, references: dict[int, list[str]], seg_ids: Sequence[int]) -> "RefSet":
+    def build(cls, references: dict[int, list[str]], seg_ids: Sequence[int]) -> RefSet:
         ids = tuple(seg_ids)
         width = max((len(references[s]) for s in ids), default=0)
         streams = tuple(
@@ -93,7 +93,7 @@ class Block:
                          np.ascontiguousarray(self.stats, dtype=np.float64).tobytes()))
 
     @classmethod
-    def from_bytes(cls, value: bytes) -> "Block | None":
+    def from_bytes(cls, value: bytes) -> Block | None:
         """The block, or None if ``value`` is not one (then it is recomputed)."""
         if len(value) < 16:
             return None

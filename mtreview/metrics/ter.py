@@ -160,7 +160,7 @@ def alignment(path: list[int], n_r: int) -> tuple[list[int], list[int], list[int
     ref_err: list[int] = []
     ph = pr = -1
     for op in path:
-        if op == OP_NOP or op == OP_SUB:
+        if op in (OP_NOP, OP_SUB):
             ph += 1
             pr += 1
             align[pr] = ph

@@ -15,13 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mtreview.errors import UserError
-from mtreview.train.data import (
-    EOS_ID,
-    PAD_ID,
-    collate,
-    read_corpus_lines,
-    token_batches,
-)
+from mtreview.train.data import EOS_ID, PAD_ID, collate, read_corpus_lines, token_batches
 from mtreview.translate.batching import make_batches
 
 CHECKPOINT = "checkpoint"

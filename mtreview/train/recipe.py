@@ -13,13 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from mtreview.errors import UserError
-from mtreview.train.data import (
-    collate,
-    encode_pairs,
-    read_parallel,
-    token_batches,
-    train_tokenizer,
-)
+from mtreview.train.data import collate, encode_pairs, read_parallel, token_batches, train_tokenizer
 from mtreview.train.model import (
     CHECKPOINT,
     SIZES,

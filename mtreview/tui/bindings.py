@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from mtreview.errors import UserError
 from mtreview.tui.features import FEATURE_KEYS
 from mtreview.tui.keyspec import KeySpec
-
 
 REVIEW_KEYS: tuple[KeySpec, ...] = (
     KeySpec("next_segment", "n,down", "next_segment", "next segment"),

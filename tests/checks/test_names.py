@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from mtreview.arabic.names import (
-    NameFinder, align, arabic_keys, english_names, group_stems, latin_key, rendering_key,
+    NameFinder,
+    align,
+    arabic_keys,
+    english_names,
+    group_stems,
+    latin_key,
+    rendering_key,
 )
 from mtreview.arabic.normalize import analyse
 from mtreview.arabic.sentences import split_article

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from mtreview.arabic.normalize import (
-    fold_digits, is_vowel_variant, normalize, skeleton, split_clitics, strip_diacritics, tokens,
+    fold_digits,
+    is_vowel_variant,
+    normalize,
+    skeleton,
+    split_clitics,
+    strip_diacritics,
+    tokens,
 )
 
 

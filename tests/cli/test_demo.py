@@ -2,7 +2,6 @@
 
 import json
 import sys
-import time
 
 from mtreview.core.project import Project
 from tests.conftest import REPO, run_cli

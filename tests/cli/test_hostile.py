@@ -32,7 +32,7 @@ def _inputs(root: Path) -> dict[str, Path]:
         f[name] = root / name
         f[name].write_bytes(data)
 
-    put("good", "one\ntwo\nthree\n".encode())
+    put("good", b"one\ntwo\nthree\n")
     put("ar", "مرحبا\nكيف حالك\nشكرا\n".encode())
     put("two_lines", b"one\ntwo\n")
     put("four_lines", b"a\nb\nc\nd\n")

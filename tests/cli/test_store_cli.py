@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tomllib
 
 import pytest
-import tomllib
 
 from mtreview.core.project import Project
 from mtreview.core.types import ErrorSpan, Review

@@ -7,15 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtreview.core.project import Project
-from mtreview.core.types import (
-    Document,
-    ErrorSpan,
-    Reference,
-    Review,
-    Segment,
-    System,
-    Translation,
-)
+from mtreview.core.types import Document, ErrorSpan, Reference, Review, Segment, System, Translation
 
 SOURCES = ["مرحبا بالعالم.", "قال الهاشمي إن 52 شخصا استسلموا.", "وصلت الشحنة أمس."]
 REFERENCES = ["Hello world.", "Al-Hashimi said 52 people surrendered.",

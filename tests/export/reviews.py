@@ -9,13 +9,13 @@ found in the reference; times follow from the segment id and the translation's l
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mtreview.core.project import DEFAULT_MQM_CATEGORIES
 from mtreview.core.types import ErrorSpan, Flag, Review
 
 WORD = re.compile(r"\w+")
-BASE = datetime(2026, 11, 20, 9, 0, 0, tzinfo=timezone.utc)
+BASE = datetime(2026, 11, 20, 9, 0, 0, tzinfo=UTC)
 
 
 def derive_review(seg_id: int, system: str, reviewer: str, src: str, tgt: str, ref: str,

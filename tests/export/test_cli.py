@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import datasets
-import pytest
 
 from mtreview import paths
 from mtreview.core.project import Project

@@ -2,7 +2,6 @@
 
 import math
 
-
 from mtreview.core.types import ErrorSpan, Review
 from mtreview.metrics.agreement import krippendorff_alpha_interval, pairwise_span_f1, span_f1
 

@@ -135,7 +135,7 @@ async def _session(base: str, token: str, keys: str, project: Path, reviewer: st
                         return True
                     try:
                         await ws.receive(timeout=0.5)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
     return False
 

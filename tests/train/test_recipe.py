@@ -19,8 +19,10 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 def corpus(tmp_path_factory):
     """300 real pairs spread over the whole training file (Arabic side gzip-compressed)."""
     need_shared(TRAIN)
-    src = gzip.open(TRAIN / "train.ar.gz", "rt", encoding="utf-8").read().splitlines()
-    tgt = gzip.open(TRAIN / "train.en.gz", "rt", encoding="utf-8").read().splitlines()
+    with gzip.open(TRAIN / "train.ar.gz", "rt", encoding="utf-8") as f:
+        src = f.read().splitlines()
+    with gzip.open(TRAIN / "train.en.gz", "rt", encoding="utf-8") as f:
+        tgt = f.read().splitlines()
     picked = sorted(random.Random(7).sample(range(len(src)), 300))
     d = tmp_path_factory.mktemp("corpus")
     with gzip.open(d / "slice.ar.gz", "wt", encoding="utf-8") as f:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mtreview.checks.base import CheckInput, run_checks
 from mtreview.arabic.sentences import split_article
+from mtreview.checks.base import CheckInput, run_checks
 from mtreview.core.types import ErrorSpan, Flag, Review, SpanRef
 from mtreview.tui.suggest import edited_origin, pick, suggestions
 from tests.conftest import FLORES, need_shared

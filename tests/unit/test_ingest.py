@@ -4,7 +4,7 @@ import pytest
 
 from mtreview.core import ingest
 from mtreview.errors import UserError
-from tests.conftest import need_shared, FLORES
+from tests.conftest import FLORES, need_shared
 
 
 def test_text_ids_are_line_numbers(tmp_path):

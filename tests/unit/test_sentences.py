@@ -1,5 +1,5 @@
-from mtreview.arabic.sentences import split_article, split_paragraph
 from mtreview import paths
+from mtreview.arabic.sentences import split_article, split_paragraph
 
 
 def test_splits_on_arabic_and_latin_terminators():

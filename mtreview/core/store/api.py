@@ -14,18 +14,10 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from mtreview.core.store import schema as S
-from mtreview.core.store.engine import StoreError
 from mtreview.core.store.campaigns import CampaignsMixin
+from mtreview.core.store.engine import StoreError
 from mtreview.core.store.reviews import ReviewsMixin, utcnow
-from mtreview.core.types import (
-    Document,
-    Flag,
-    Reference,
-    Segment,
-    SpanRef,
-    System,
-    Translation,
-)
+from mtreview.core.types import Document, Flag, Reference, Segment, SpanRef, System, Translation
 
 
 class Store(ReviewsMixin, CampaignsMixin):

@@ -72,9 +72,7 @@ class StoreBase:
             writable = sqlite_writable(path) if exists else os.access(path.parent, os.W_OK)
             self.read_only = (not writable) if read_only is None else read_only
             self._engine = sqlite_engine(path, self.read_only)
-            from sqlalchemy.dialects.sqlite import (
-                insert,  # upserts: this engine's dialect
-            )
+            from sqlalchemy.dialects.sqlite import insert  # upserts: this engine's dialect
             self._ins = insert
         else:
             self.read_only = bool(read_only)

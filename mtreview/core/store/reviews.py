@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -26,7 +26,7 @@ _REVIEW_COLS = (_R.c.seg_id, _R.c.system, _R.c.reviewer, _R.c.protocol, _R.c.sco
 
 
 def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _row(r: Review) -> dict[str, Any]:

@@ -8,7 +8,7 @@ than the 16 ms budget of a cursor move).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.console import RenderableType
 from rich.segment import Segment
