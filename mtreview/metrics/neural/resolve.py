@@ -30,10 +30,9 @@ import hashlib
 import json
 import os
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomllib
 
 from mtreview.errors import UserError
 
