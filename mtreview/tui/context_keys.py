@@ -18,6 +18,7 @@ from rich.text import Text
 
 from mtreview.tui.footer import footer
 from mtreview.tui.keyspec import KeySpec
+from mtreview.tui.review_host import ReviewHost
 from mtreview.tui.widgets.key_bar import Line
 
 CONTEXT_KEYS: tuple[KeySpec, ...] = (
@@ -34,7 +35,7 @@ def position_key(reviewer: str, protocol: str) -> str:
     return f"review.position.{protocol}.{reviewer}"
 
 
-class ContextActions:
+class ContextActions(ReviewHost):
     """Context actions of the review screen."""
 
     show_context = False
@@ -43,10 +44,12 @@ class ContextActions:
     # -- neighbours ----------------------------------------------------------------------
     def neighbours(self, before: int, after: int) -> tuple[list[int], list[int]]:
         """Segment ids of the same document just before and after the current row."""
+        assert self.view is not None  # a segment is shown
         session, doc = self.session, self.view.segment.doc_id
 
         def walk(step: int, n: int) -> list[int]:
-            out, row = [], self.row + step
+            out: list[int] = []
+            row = self.row + step
             while len(out) < n and 0 <= row < len(session):
                 seg_id = session.ids[row]
                 if session.doc_of(seg_id) != doc:
@@ -114,6 +117,7 @@ class ContextActions:
                                             self.mode, title), self._document_picked)
 
     def _document_picked(self, seg_id: int | None) -> None:
+        assert self.view is not None  # a segment is shown
         if seg_id is not None and seg_id != self.view.segment.id:
             self.show_row(self.session.row(seg_id))
 
@@ -136,7 +140,7 @@ class ContextActions:
     def note_activity(self) -> None:
         """A key, a click or a new segment: the reviewer is working on the focused card."""
         card = self.card() if self.view is not None else None
-        if card is not None:
+        if card is not None and self.view is not None:
             self.session.activity.touch((self.view.segment.id, card.system))
 
     # -- resume --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from mtreview.tui.marking import (
     word_at,
     word_spans,
 )
+from mtreview.tui.review_host import ReviewHost
 
 MARKING_KEYS: tuple[KeySpec, ...] = (
     KeySpec("jump", "g", "jump(False)", "jump: a label on every word, type one to go there"),
@@ -42,7 +43,7 @@ MARKING_KEYS: tuple[KeySpec, ...] = (
                   "(3l, 2e, 12w)", show=False) for d in range(1, 10))
 
 
-class MarkingActions:
+class MarkingActions(ReviewHost):
     """Word-cursor actions of the review screen."""
 
     count: int | None = None

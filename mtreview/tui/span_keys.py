@@ -19,6 +19,7 @@ from mtreview.core.types import ErrorSpan
 from mtreview.core.visible import visible
 from mtreview.tui.keyspec import KeySpec
 from mtreview.tui.marking import word_at, word_spans
+from mtreview.tui.review_host import ReviewHost
 from mtreview.tui.suggest import Suggestion, edited_origin, pick, suggestions
 
 SPAN_KEYS: tuple[KeySpec, ...] = (
@@ -44,7 +45,7 @@ def dismissed_key(reviewer: str, protocol: str) -> str:
 SEVERITY_MARK = {"neutral": "·", "minor": "m", "major": "M", "critical": "!"}
 
 
-class SpanActions:
+class SpanActions(ReviewHost):
     """Span actions of the review screen."""
 
     _dismissed: set | None = None
@@ -69,6 +70,7 @@ class SpanActions:
     def _exact(self) -> tuple[ErrorSpan | None, Suggestion | None]:
         card = self.card()
         start, end = self.selection()
+        assert self.view is not None and card is not None  # called for a shown card
         review = self.session.current(self.view.segment.id, card.system)
         span = next((s for s in review.spans
                      if (s.side, s.start, s.end) == (self.side, start, end)), None)
@@ -89,6 +91,7 @@ class SpanActions:
             self.notify(f"{proto.name.upper()} severities: {', '.join(proto.severities)}",
                         severity="warning")
             return
+        assert self.view is not None  # a segment is shown
         seg_id, system, side = self.view.segment.id, card.system, self.side
         start, end = self.selection()
         span, sug = self._exact()
@@ -119,7 +122,9 @@ class SpanActions:
         self.app.push_screen(MqmPicker(self.session.categories, title), callback)
 
     def _save_span(self, span: ErrorSpan) -> None:
-        self.session.add_span(self.view.segment.id, self.card().system, span)
+        card = self.card()
+        assert self.view is not None and card is not None  # called for a shown card
+        self.session.add_span(self.view.segment.id, card.system, span)
         self.after_change()
 
     def after_change(self) -> None:
@@ -146,6 +151,7 @@ class SpanActions:
         card = self.card()
         if card is None:
             return
+        assert self.view is not None  # a segment is shown
         review = self.session.current(self.view.segment.id, card.system)
         bounds = sorted({(s.start, s.end) for s in review.spans if s.side == self.side}
                         | {(s.start, s.end) for s in self.suggestions_of(self.focus_card)
@@ -191,6 +197,7 @@ class SpanActions:
     # -- the list under each card ----------------------------------------------------------
     def span_rows(self, i: int) -> Text | None:
         """The spans and suggestions of card ``i``, one line each (None: it has none)."""
+        assert self.view is not None  # a segment is shown
         card = self.view.cards[i]
         review = self.session.review_of(self.view.segment.id, card.system)
         spans = list(review.spans) if review else []
@@ -202,18 +209,18 @@ class SpanActions:
         out = Text(no_wrap=True, overflow="ellipsis", end="")
         for s in spans:
             text = self.view.segment.source if s.side == "src" else card.text
-            mark = "▸" if focused and (s.side, s.start, s.end) == (self.side, *here) else " "
+            mark = "▸" if here is not None and (s.side, s.start, s.end) == (self.side, *here) else " "
             out.append(f"{mark} {SEVERITY_MARK.get(s.severity, '?')} ", style="bold")
             out.append(f"“{visible(text[s.start:s.end])}”", style=_STYLE.get(s.severity, ""))
             extra = [s.severity] + ([s.category] if s.category else [])
             extra += ["omission (source)"] if s.side == "src" else []
             extra += [s.origin] if s.origin != "reviewer" else []
             out.append(" " + " · ".join(extra) + "\n")
-        for s in sugs:
-            text = self.view.segment.source if s.side == "src" else card.text
-            mark = "▸" if focused and (s.side, s.start, s.end) == (self.side, *here) else " "
-            out.append(f"{mark} ? “{visible(text[s.start:s.end])}” suggested {s.severity} · "
-                       f"{visible(s.check)} (a: accept, z: dismiss)\n", style="dim italic")
+        for g in sugs:
+            text = self.view.segment.source if g.side == "src" else card.text
+            mark = "▸" if here is not None and (g.side, g.start, g.end) == (self.side, *here) else " "
+            out.append(f"{mark} ? “{visible(text[g.start:g.end])}” suggested {g.severity} · "
+                       f"{visible(g.check)} (a: accept, z: dismiss)\n", style="dim italic")
         out.rstrip()
         return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.markup import escape
 from textual import events, work
 from textual.actions import parse
@@ -24,6 +26,9 @@ from mtreview.tui.widgets.segment_list import SegmentList
 from mtreview.tui.widgets.segment_pane import SegmentPane
 from mtreview.tui.widgets.source_view import source_block, text_block
 from mtreview.tui.widgets.translation_card import card_block
+
+if TYPE_CHECKING:
+    from mtreview.tui.app import ReviewApp
 
 
 def words(text: str, whole: bool = False) -> list[tuple[int, int]]:
@@ -69,6 +74,10 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         self._feeding = False  # a held key is with the screen on top
         self._flags_cache: tuple | None = None  # (view, display mode, flag items)
 
+    @property
+    def review_app(self) -> ReviewApp:
+        return cast("ReviewApp", self.app)
+
     def compose(self) -> ComposeResult:
         yield Line("loading…", id="status")
         with Horizontal(id="body"):
@@ -78,8 +87,8 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         yield Line(id="keys")
 
     def on_mount(self) -> None:
-        self.keymap = key_actions(self.app.keymap_overrides)
-        self.footer_keys = effective_keys(self.app.keymap_overrides)
+        self.keymap = key_actions(self.review_app.keymap_overrides)
+        self.footer_keys = effective_keys(self.review_app.keymap_overrides)
         self.set_footer()
         self.load_index()
 
@@ -148,8 +157,8 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         top = self.app.screen
         if top is self:
             held, self._held = self._held, []
-            for key in held:
-                self.apply_key(*key)
+            for held_key in held:
+                self.apply_key(*held_key)
             return
         key, character, _aliases = self._held.pop(0)
         self._feeding = True
@@ -220,6 +229,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
     def card_spans(self, i: int) -> list[tuple[int, int, str]]:
         """Flag, suggested, error and cursor spans (logical offsets) of card ``i``'s
         translation."""
+        assert self.view is not None  # a segment is shown
         view, card = self.view, self.view.cards[i]
         spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
                  if s.side == "tgt" and s.system == card.system]
@@ -232,6 +242,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
         return spans
 
     def source_spans(self) -> list[tuple[int, int, str]]:
+        assert self.view is not None  # a segment is shown
         view, card = self.view, self.card()
         spans = [(s.start, s.end, "flag") for f in view.flags for s in f.spans
                  if s.side == "src" and s.seg_id == view.segment.id]
@@ -244,6 +255,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
 
     def blocks(self, width: int) -> list:
         """The pane's content for ``width`` columns: source, reference, cards, flags."""
+        assert self.view is not None  # a segment is shown
         view, session = self.view, self.session
         src_text, src_spans = self.overlay_text(view.segment.source, self.source_spans(),
                                                 self.side == "src")
@@ -341,6 +353,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
             return
         ws = words(self._cursor_text())
         pos = ws[min(self.word, len(ws) - 1)][0]
+        assert self.view is not None  # a segment is shown
         if self.session.delete_span(self.view.segment.id, card.system, self.side, pos) is None:
             self.notify("no span under the cursor")
         self.paint()
@@ -368,7 +381,7 @@ class ReviewScreen(FeatureActions, EditActions, Screen):
     def action_help(self) -> None:
         from mtreview.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.app.keymap_overrides))
+        self.app.push_screen(HelpScreen(self.review_app.keymap_overrides))
 
     def action_summary(self) -> None:
         from mtreview.tui.screens.summary import SummaryScreen

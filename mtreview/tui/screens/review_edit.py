@@ -10,10 +10,11 @@ from rich.markup import escape
 
 from mtreview.core.protocols import SCORE_PROTOCOLS
 from mtreview.core.visible import visible
+from mtreview.tui.review_host import ReviewHost
 from mtreview.tui.widgets.prompt import PromptLine
 
 
-class EditActions:
+class EditActions(ReviewHost):
     """Scores, comments, search and undo of the review screen."""
 
     _target: tuple[int, str, str] | None = None  # the prompt's segment, system and label
@@ -68,6 +69,7 @@ class EditActions:
         card = self.card()
         if card is None:
             return
+        assert self.view is not None  # a segment is shown
         seg_id = self.view.segment.id
         review = self.session.review_of(seg_id, card.system)
         if self.session.protocol in SCORE_PROTOCOLS and (review is None or review.score is None):
@@ -87,6 +89,7 @@ class EditActions:
         seg_id, system = changed
         if self.view is None or self.view.segment.id != seg_id:
             self.show_row(self.session.row(seg_id))
+        assert self.view is not None  # show_row shows one
         names = [c.system for c in self.view.cards]
         if system in names:
             self.focus_card = names.index(system)
@@ -97,6 +100,7 @@ class EditActions:
     def action_comment(self) -> None:
         card = self.card()
         if card is not None:
+            assert self.view is not None  # a segment is shown
             current = self.session.current(self.view.segment.id, card.system).comment
             self._prompt("comment", f"comment on {card.label} (enter):", current)
 
