@@ -82,8 +82,9 @@ def english_names(text: str, cache: dict[str, tuple[str, str] | None] | None = N
     for word in EN_CAPITAL_RE.findall(text):
         start = text.find(word, pos)  # words come in order: the next occurrence is this one
         end = pos = start + len(word)
-        kr = cache.get(word, False)
-        if kr is False:
+        if word in cache:
+            kr = cache[word]
+        else:
             kr = cache[word] = _en_word(word)
         if kr is None or (keys is not None and kr[0] not in keys):
             continue

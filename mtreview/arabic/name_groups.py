@@ -139,7 +139,7 @@ def _sound_keys(stem: str) -> tuple[str, ...]:
 
 def _ambiguous(words: set[str] | None) -> bool:
     """A stem aligned with two different words (مارس: March and MERS) is two names."""
-    return bool(words) and len(words) > 1 and any(
+    return words is not None and len(words) > 1 and any(
         renderings_differ({a}, {b}) for a in words for b in words if a < b)
 
 

@@ -163,8 +163,9 @@ class NameFinder:
         cache = self.english_cache
         for t in texts:
             for word in EN_CAPITAL_RE.findall(t):
-                kr = cache.get(word, False)
-                if kr is False:
+                if word in cache:
+                    kr = cache[word]
+                else:
                     kr = cache[word] = _en_word(word)
                 if kr is not None:
                     caps.setdefault(kr[0], set()).add(kr[1])
@@ -190,9 +191,9 @@ class NameFinder:
                 continue  # English without a capitalised word: no name to find here
             found.extend(self._scan(seg_id, text, caps))
         attested = {info.a.stem for info in self._words.values()}
-        texts = dict(segments)
+        source_of = dict(segments)
         found = [m for m in found if m.article or m.stem in attested
-                 or not _glued(texts[m.seg_id], m.start)]
+                 or not _glued(source_of[m.seg_id], m.start)]
         found = _resplit(found, self.evidence)
         known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
@@ -228,7 +229,7 @@ class NameFinder:
             cand = set().union(*(present.intersection(by_key[k]) for k in caps if k in by_key))
             if not cand:
                 return []
-            todo = [i for i, w in enumerate(ws) if w in cand]
+            todo: Sequence[int] = [i for i, w in enumerate(ws) if w in cand]
         else:
             todo = range(len(ws))
         infos = list(map(known.__getitem__, ws))

@@ -55,4 +55,5 @@ class DocumentScreen(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        assert event.option.id is not None  # every option carries its segment id
         self.dismiss(int(event.option.id))

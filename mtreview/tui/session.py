@@ -115,7 +115,7 @@ class ReviewSession:
     def load_index(self) -> None:
         self.ids = array("q", sorted(self.assigned) if self.assigned is not None
                          else self.store.segment_ids())
-        self._docs: dict[int, str] = {}
+        self._docs = {}
         self.reviewed = {}
         for review in self.store.reviews(reviewer=self.reviewer, protocol=self.protocol):
             if self.assigned is not None and review.system not in self.assigned.get(
@@ -189,8 +189,8 @@ class ReviewSession:
                 for seg_id, text in self.store.translations(name).items():
                     texts.setdefault(seg_id, []).append(text)
             self._texts = {k: "\n".join(v).casefold() for k, v in texts.items()}
-        needle = query.casefold()
-        return self.next_row(from_row, lambda r: needle in self._texts.get(self.ids[r], ""))
+        needle, found = query.casefold(), self._texts
+        return self.next_row(from_row, lambda r: needle in found.get(self.ids[r], ""))
 
     def is_flagged_row(self, row: int) -> bool:
         return self.flag_counts.get(self.ids[row], 0) > 0
@@ -240,8 +240,8 @@ class ReviewSession:
         start = self._started.setdefault(key, now)
         if self.activity.seen(key):  # active time: idle gaps over 2 minutes left out
             stored = self._reviews.get(key)
-            start = self.activity.start_time(key, now, stored and stored.start_time,
-                                             stored and stored.end_time)
+            start = self.activity.start_time(key, now, stored.start_time if stored else None,
+                                             stored.end_time if stored else None)
         else:
             start = review.start_time or start
         review = replace(review, reviewer=self.reviewer, protocol=self.protocol,

@@ -28,7 +28,7 @@ class Boxed:
     state: str = "normal"
 
     def strips(self, console, width: int) -> list[Strip]:
-        tl, h, tr, v, bl, br = BOXES["double" if self.state == "focused" else "rounded"]
+        tl, h, tr, v, bl, br = tuple(BOXES["double" if self.state == "focused" else "rounded"])
         border = BORDER[self.state]
         inner = max(1, width - 4)
 
