@@ -210,6 +210,7 @@ def _can_fork() -> bool:
 
 def _run_ids(ids: list[str], data: CheckInput | None = None) -> list[tuple[str, list[Flag]]]:
     data = data if data is not None else _FORK_INPUT
+    assert data is not None  # a forked worker runs after _FORK_INPUT is set
     return [(cid, list(CHECKS[cid]().run(data))) for cid in ids]
 
 

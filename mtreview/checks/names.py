@@ -213,7 +213,9 @@ def _other_entities(data: CheckInput, system: str, a: list, b: list,
     if ref_a and ref_b and ref_a.isdisjoint(ref_b):
         return True
     outputs = data.systems[system]
-    near_a, near_b, of = set(), set(), False
+    near_a: set[str] = set()
+    near_b: set[str] = set()
+    of = False
     for hits, near in ((a, near_a), (b, near_b)):
         for m, w in hits:
             words, in_of = _neighbours(outputs.get(m.seg_id, ""), w)
@@ -250,8 +252,9 @@ class NameRendering(Check):
                     continue
                 seen: dict[str, list[tuple[Mention, tuple[int, int, str]]]] = {}
                 for i in idx:
-                    if found[i] is not None:
-                        seen.setdefault(rendering_key(found[i][2]), []).append((mentions[i], found[i]))
+                    hit = found[i]
+                    if hit is not None:
+                        seen.setdefault(rendering_key(hit[2]), []).append((mentions[i], hit))
                 if len(seen) < 2:
                     continue
                 # spelling variants: alike, and not one the other plus a suffix (Iraq/Iraqi)
@@ -285,7 +288,7 @@ class NameDropped(Check):
         if len(found) < 3:
             return
         for i, m in enumerate(data.mentions):
-            present = {s: f[i] for s, f in found.items() if f[i] is not None}
+            present = {s: hit for s, f in found.items() if (hit := f[i]) is not None}
             missing = [s for s in found if s not in present]
             if len(missing) != 1 or len(present) < 2:
                 continue
@@ -297,7 +300,7 @@ class NameDropped(Check):
                 continue
             theirs = [data.systems[s].get(m.seg_id) or "" for s in present]
             instead = replacement(text, theirs, next(iter(present.values())), theirs[0],
-                                  lambda run, others=others: _sounds_like(run, others))
+                                  lambda run: _sounds_like(run, others))  # noqa: B023 (called now)
             if instead is not None and not _sounds_like(instead[2], others):
                 instead = None  # another word there (Tuesday for Sarah): the name is dropped
             listing = " / ".join(sorted(others))

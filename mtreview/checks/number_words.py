@@ -16,7 +16,7 @@ import re
 
 from mtreview.arabic.normalize import ARABIC_WORD_RE, analyse, normalize
 
-_UNITS = {
+_UNITS: dict[str, float] = {
     "صفر": 0, "حادي": 1, "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1, "اثنا": 2, "اثنتا": 2,
     "اثني": 2, "اثنتي": 2, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3,
     "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7,
@@ -27,18 +27,18 @@ _UNITS = {
     "ثامن": 8, "ثامنه": 8, "تاسع": 9, "تاسعه": 9, "عاشر": 10, "عاشره": 10,
     "نصف": 0.5, "ربع": 0.25, "ثلث": 1 / 3, "ثلثي": 2 / 3, "ثلثا": 2 / 3, "عقد": 10,
 }
-_TENS = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
+_TENS: dict[str, float] = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
          "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
          "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90}
-_HUNDREDS = {"مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتين": 200,
+_HUNDREDS: dict[str, float] = {"مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتين": 200,
              "مائتان": 200, "مئتي": 200, "مائتي": 200}
 _HUNDREDS.update({normalize(u) + h: n * 100 for u, n in (
     ("ثلاث", 3), ("أربع", 4), ("خمس", 5), ("ست", 6), ("سبع", 7), ("ثمان", 8), ("تسع", 9))
     for h in ("مئه", "مائه")})
 # multipliers (plural forms too) and their duals (ألفين = 2,000, مليوني = 2,000,000)
-_MULTS = {"الف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
+_MULTS: dict[str, float] = {"الف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
           "بليون": 1e9, "تريليون": 1e12}
-_DUALS = {"الفين": 2e3, "الفان": 2e3, "الفي": 2e3, "مليونين": 2e6, "مليونان": 2e6,
+_DUALS: dict[str, float] = {"الفين": 2e3, "الفان": 2e3, "الفي": 2e3, "مليونين": 2e6, "مليونان": 2e6,
           "مليوني": 2e6, "مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9}
 _DECADES = {normalize(k): v for k, v in (
     ("عشرينيات", 20), ("ثلاثينيات", 30), ("أربعينيات", 40), ("خمسينيات", 50), ("ستينيات", 60),
@@ -88,7 +88,8 @@ def _word_reading(word: str) -> tuple[int, float] | None:
     return (_NUMBER, 2.0) if any(_is_dual(c) for c in cands[1:] or cands) else None
 
 
-def arabic_word_values(text: str, cache: dict[str, object] | None = None) -> set[float]:
+def arabic_word_values(text: str, cache: dict[str, tuple[int, float] | None] | None = None,
+                       ) -> set[float]:
     """Every value the Arabic number words of ``text`` may stand for. ``cache`` (word →
     reading) makes a run cost one dictionary look-up per word."""
     cache = {} if cache is None else cache
@@ -99,8 +100,9 @@ def arabic_word_values(text: str, cache: dict[str, object] | None = None) -> set
     run: list[float] = []
     century = False
     for word in ARABIC_WORD_RE.findall(text):
-        r = cache.get(word, False)
-        if r is False:
+        if word in cache:
+            r = cache[word]
+        else:
             r = cache[word] = _word_reading(word)
         if r is None or r[0] == _CENT:
             _close(run, values, century)

@@ -203,16 +203,16 @@ class NumberMismatch(SegmentCheck):
 
     def __init__(self) -> None:
         self._src_cache: dict[str, tuple[list[Number], set[float]]] = {}
-        self._words: dict[str, object] = {}
+        self._words: dict[str, tuple[int, float] | None] = {}
         self._src_words: dict[str, set[float]] = {}
         self._src_plain: dict[str, tuple[str, ...] | None] = {}
 
     def _plain(self, src: str) -> tuple[str, ...] | None:
         """The source's digit runs, sorted, when no multiplier word scales them: a
         translation with the same runs and no multiplier of its own has every number."""
-        hit = self._src_plain.get(src, False)
-        if hit is False:
-            hit = self._src_plain[src] = None if AR_MULT_RE.search(src) else _runs(src)
+        if src in self._src_plain:
+            return self._src_plain[src]
+        hit = self._src_plain[src] = None if AR_MULT_RE.search(src) else _runs(src)
         return hit
 
     def _source(self, src: str) -> tuple[list[Number], set[float]]:
