@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 HELP = "translate, check and review the bundled sample article with the bundled model"
 
 # (system name suffix, generation overrides): two decodings of the bundled model, so the
 # review compares two systems and name-rendering checks have something to compare
-DECODINGS = (("greedy", {"beams": 1}), ("beam4", {"beams": 4}))
+DECODINGS: tuple[tuple[str, dict[str, Any]], ...] = (("greedy", {"beams": 1}), ("beam4", {"beams": 4}))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ import json
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, overload
 
 from mtreview.arabic.sentences import split_article
 from mtreview.core.types import Document, Reference, Segment, Translation
@@ -107,6 +107,12 @@ def read_lines(path: Path) -> list[str]:
     return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
 
 
+@overload
+def _pick(columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: str,
+          path: Path, required: Literal[True] = True) -> str: ...
+@overload
+def _pick(columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: str,
+          path: Path, required: bool) -> str | None: ...
 def _pick(columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: str,
           path: Path, required: bool = True) -> str | None:
     if wanted:

@@ -125,9 +125,9 @@ class CsvFormat(ExportFormat):
             table = table.set_column(table.schema.get_field_index(name), name,
                                      pa.array(col, pa.string()))
         for name in TIMES:
-            col = [t.isoformat() if t is not None else None for t in table[name].to_pylist()]
+            times = [t.isoformat() if t is not None else None for t in table[name].to_pylist()]
             table = table.set_column(table.schema.get_field_index(name), name,
-                                     pa.array(col, pa.string()))
+                                     pa.array(times, pa.string()))
         if not job.raw_csv:
             table = _map_text_columns(table, _neutralise_column)
         pacsv.write_csv(table, str(out))

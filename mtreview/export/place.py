@@ -55,7 +55,7 @@ def _alive(pid: int) -> bool:
 def remove_stale(out: Path) -> list[Path]:
     """Remove the temporaries that killed runs left beside ``out``; return them."""
     pattern = re.compile(rf"^\.{re.escape(out.name)}\.{_TAG}-(\d+)-[0-9a-zA-Z_]+$")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(out.parent.iterdir())
     except OSError:

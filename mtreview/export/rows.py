@@ -111,7 +111,8 @@ def _review_view(reviewers: tuple[str | None, ...], later: list[tuple[Any, ...]]
     n = len(reviewers)
     blind_in = later[0] if len(later) > 0 else (False,) * n
     order_in = later[1] if len(later) > 1 else (None,) * n
-    blind, order = [], []
+    blind: list[bool | None] = []
+    order: list[list[str] | None] = []
     for reviewer, b, o in zip(reviewers, blind_in, order_in):
         if reviewer is None:
             blind.append(None)

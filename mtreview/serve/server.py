@@ -93,7 +93,7 @@ class ReviewServer(Server):
     async def handle_forbidden(self, request: web.Request) -> web.Response:
         raise web.HTTPForbidden(text="403: open your reviewer link\n")
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         self.reviewer_for(request)
         token = request.match_info["token"]
         font_size = to_int(request.query.get("fontsize", "16"), 16)
