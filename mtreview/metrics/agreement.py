@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
 from mtreview.core.types import Review
 
 
-def krippendorff_alpha_interval(units: Mapping[Hashable, Sequence[float]]) -> float:
+def krippendorff_alpha_interval(units: Mapping[Any, Sequence[float]]) -> float:
     """Alpha (interval metric) from unit → the values the coders gave it (missing omitted)."""
     groups = [np.asarray(v, dtype=np.float64) for v in units.values() if len(v) >= 2]
     if not groups:

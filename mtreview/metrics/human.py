@@ -97,6 +97,7 @@ def human_scores(reviews: Sequence[Review], protocol: str) -> HumanScores:
         raw: dict[str, list[float]] = defaultdict(list)
         zs: dict[str, list[float]] = defaultdict(list)
         for r in rs:
+            assert r.score is not None  # unscored reviews filtered out above
             raw[r.system].append(float(r.score))
             zs[r.system].append(z[(r.seg_id, r.system, r.reviewer)])
             seg_vals[(r.seg_id, r.system)].append(float(r.score))
