@@ -302,8 +302,10 @@ def ter_stats(metric, hyps: Sequence[str], refs: Sequence[Sequence[str | None]]
     def ids(text: str) -> list[int]:
         return [vocab.setdefault(w, len(vocab)) for w in tok(text).split()]
 
-    ref_ids = [[None if s[i] is None else ids(s[i]) for s in refs] for i in range(n_seg)]
-    h_ids, r_ids, rows = [], [], []
+    ref_ids = [[None if (ref := s[i]) is None else ids(ref) for s in refs] for i in range(n_seg)]
+    h_ids: list[list[int]] = []
+    r_ids: list[list[int]] = []
+    rows: list[list[tuple[int, int]]] = []
     first: dict[tuple[int, str], int] = {}  # (segment, text) → its row in ``rows``
     for n, h in enumerate(hyps):
         i = n % n_seg
@@ -313,7 +315,7 @@ def ter_stats(metric, hyps: Sequence[str], refs: Sequence[Sequence[str | None]]
             continue
         first[key] = n
         words = ids(h)
-        pairs = []
+        pairs: list[tuple[int, int]] = []
         for r in ref_ids[i]:
             if r is not None:
                 pairs.append((len(h_ids), len(r)))

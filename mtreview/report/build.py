@@ -93,8 +93,12 @@ class Report:
         """One line: how ``system`` compares with the baseline."""
         if system == self.baseline:
             return "baseline"
-        better, worse, same, untested = [], [], [], []
+        better: list[str] = []
+        worse: list[str] = []
+        same: list[str] = []
+        untested: list[str] = []
         for m in self.metrics:
+            assert self.baseline is not None  # metrics are compared with a baseline system
             t = self.tests[m].systems[system]
             p = self.p_value(system, m)
             delta = t.score - self.score(self.baseline, m)
@@ -110,9 +114,9 @@ class Report:
         if untested:
             parts.append(f"vs. {self.baseline} (no significance test): " + ", ".join(untested))
         if better:
-            parts.append("better than " + self.baseline + ": " + ", ".join(better))
+            parts.append(f"better than {self.baseline}: " + ", ".join(better))
         if worse:
-            parts.append("worse than " + self.baseline + ": " + ", ".join(worse))
+            parts.append(f"worse than {self.baseline}: " + ", ".join(worse))
         if same:
             parts.append("no significant difference: " + ", ".join(same))
         return "; ".join(parts) if parts else "no automatic metrics"
@@ -255,6 +259,7 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     digests: dict[str, str] = {}
     sources = [segments_by[i].source for i in seg_ids] if names else None
     for m in names:
+        assert refset is not None  # metrics imply segments with references (checked above)
         metric = bound[m]
         stats_by[m], n_new = collect_stats(store, metric, refset, scored, hashes, digests,
                                            sources if metric.needs_source else None)
