@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -365,6 +365,6 @@ def bleu_stats(metric: Any, hyps: Sequence[Sequence[str]], refs: Sequence[str]
     return out
 
 
-def covers(refs: Sequence[Sequence[str | None]]) -> bool:
+def covers(refs: Sequence[Sequence[str | None]]) -> TypeGuard[Sequence[Sequence[str]]]:
     """Whether the vectorised paths cover these reference streams (one, complete)."""
     return len(refs) == 1 and all(r is not None for r in refs[0])

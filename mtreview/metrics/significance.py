@@ -163,13 +163,13 @@ class _Columns:
             wide = wide[:, np.argsort(first)]  # in first-seen order (a stable product)
             rank = np.empty(len(first), dtype=np.int64)
             rank[np.argsort(first)] = np.arange(len(first))
-            used = (used, rank[again.reshape(-1)])
+            columns = (used, rank[again.reshape(-1)])
             absw = np.abs(wide)
             bound = float(absw.max(initial=0)) * row_total if row_total is not None else \
                 float(absw.sum(0).max(initial=0))
             if integer and bound < 2 ** 24:
                 wide = wide.astype(np.float32)
-            self.groups.append((keys, wide, used))
+            self.groups.append((keys, wide, columns))
 
     def product(self, x: np.ndarray) -> dict[Any, np.ndarray]:
         """``x @ stats`` of every key (float64 arrays, exact for integer statistics)."""

@@ -165,9 +165,9 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
         if system not in digests:
             digests[system] = request_digest(seg_arr, hs)
         row = store.get_stats_block(system, key, refset.hash)
-        blocks[system] = Block.from_bytes(row[1]) if row else None
-        if blocks[system] is not None and row[0] == digests[system]:
-            out[system] = blocks[system].stats[:n_seg]
+        block = blocks[system] = Block.from_bytes(row[1]) if row else None
+        if block is not None and row[0] == digests[system]:
+            out[system] = block.stats[:n_seg]
     pending = [s for s in hyps if s not in out]
     if not pending:
         return {s: out[s] for s in hyps}, 0
@@ -186,6 +186,7 @@ def collect_stats(store, metric: Metric, refset: RefSet, hyps: dict[str, list[st
         for system, rows in zip(systems, new):
             stats = rows
             if len(todo) < n_seg:  # some rows reused
+                assert pool.stats is not None  # the reused rows come from the pool
                 stats = np.empty((n_seg, pool.stats.shape[1]))
                 kept = where[system] >= 0
                 stats[kept] = pool.stats[where[system][kept]]
