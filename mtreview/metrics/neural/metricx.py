@@ -13,6 +13,7 @@ better (0: no error).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import torch
 
@@ -30,7 +31,8 @@ class MetricXModel:
         tok_path = tok if resolve.Path(tok).is_dir() else str(
             resolve.hub_snapshot(tok, None, "the MetricX tokenizer"))
         self.tokenizer = AutoTokenizer.from_pretrained(tok_path)
-        model = MT5ForConditionalGeneration.from_pretrained(str(ckpt.path), dtype=dtype)
+        # Any: transformers types PreTrainedModel.to() through a decorator mypy misreads
+        model: Any = MT5ForConditionalGeneration.from_pretrained(str(ckpt.path), dtype=dtype)
         model.to(device).eval()
         self.model, self.device = model, device
         self.max_input_length = ckpt.max_input_length or MAX_INPUT_LENGTH

@@ -156,6 +156,7 @@ def resolve(metric: str, model: str | None, family: str,
                                     "missing" + (f"; {card.hint}" if card.hint else ""))
                 path = card.path
             else:
+                assert card.hub is not None  # a card gives exactly one of hub and path
                 path = hub_snapshot(card.hub, card.revision, f"{metric} model")
         elif _HUB_ID.match(model) and not candidate.parent.is_dir():
             path, name = hub_snapshot(model, None, f"{metric} model"), model

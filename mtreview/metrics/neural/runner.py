@@ -90,6 +90,7 @@ def comet_scores(model, mt: list[str], src: list[str], ref: list[str] | None,
                  label: str) -> list[float]:
     device = model.device
     if model.kind == "regression_metric":
+        assert ref is not None  # a regression metric scores against references
         texts = [t for t in dict.fromkeys([*src, *mt, *ref]) if t not in model.cache]
         if texts:
             embs = run_batches(model.tokenize(texts), model.tokenizer.pad_token_id, device,
