@@ -85,7 +85,7 @@ def sqlite_engine(path: Path, read_only: bool) -> Engine:
         # without a WAL file nobody is writing: read the file as it is, creating nothing
         # (no -wal/-shm files in a directory that may not be writable)
         mode = "mode=ro" if Path(f"{path}-wal").exists() else "immutable=1"
-        url = f"sqlite+pysqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true"
+        url: str | URL = f"sqlite+pysqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true"
     else:
         url = URL.create("sqlite+pysqlite", database=str(path))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30.0})

@@ -13,6 +13,7 @@ Migrations use Core constructs or SQL that both engines accept; nothing engine-s
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -32,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 metadata = MetaData()
-_NO_ROWID = {"sqlite_with_rowid": False}
+_NO_ROWID: dict[str, Any] = {"sqlite_with_rowid": False}
 
 meta = Table(
     "meta", metadata,
