@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
@@ -64,6 +64,7 @@ class StoreBase:
         self.path = self.target.path  # None for PostgreSQL
         if self.target.is_sqlite:
             path = self.target.path
+            assert path is not None  # a SQLite target has a file
             exists = path.is_file()
             if not exists and (not create or path.exists()):
                 raise StoreError(f"no store at {path}")
@@ -73,12 +74,13 @@ class StoreBase:
             self.read_only = (not writable) if read_only is None else read_only
             self._engine = sqlite_engine(path, self.read_only)
             from sqlalchemy.dialects.sqlite import insert  # upserts: this engine's dialect
-            self._ins = insert
+            self._ins: Callable[..., Any] = insert
         else:
             self.read_only = bool(read_only)
+            assert self.target.url is not None and self.target.schema is not None  # PostgreSQL
             self._engine = postgres_engine(self.target.url, self.target.schema)
-            from sqlalchemy.dialects.postgresql import insert
-            self._ins = insert
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+            self._ins = pg_insert
         try:
             self._open(create)
         except BaseException:
@@ -220,7 +222,7 @@ class StoreBase:
 
     def _version(self, c: Connection) -> int:
         if self.is_sqlite:
-            return int(c.exec_driver_sql("PRAGMA user_version").scalar())
+            return int(cast(int, c.exec_driver_sql("PRAGMA user_version").scalar()))
         if not inspect(c).has_table("meta"):
             return 0
         value = c.execute(select(S.meta.c.value).where(S.meta.c.key == "schema_version"))
@@ -239,7 +241,9 @@ class StoreBase:
 
     def _open(self, create: bool) -> None:
         if create and not self.is_sqlite:
-            self._write(lambda c: c.execute(CreateSchema(self.target.schema,
+            schema = self.target.schema
+            assert schema is not None  # a PostgreSQL target has a schema
+            self._write(lambda c: c.execute(CreateSchema(schema,
                                                          if_not_exists=True)),
                         idempotent=True)
         version = self.schema_version()
@@ -276,7 +280,9 @@ class StoreBase:
         """PostgreSQL: drop this store's schema with all its rows (tests, failed creates)."""
         if self.is_sqlite:
             raise StoreError("destroy() is for PostgreSQL stores; delete the file instead")
-        self._write(lambda c: c.execute(DropSchema(self.target.schema, cascade=True,
+        schema = self.target.schema
+        assert schema is not None  # a PostgreSQL target has a schema
+        self._write(lambda c: c.execute(DropSchema(schema, cascade=True,
                                                    if_exists=True)), idempotent=True)
         self.close()
 
