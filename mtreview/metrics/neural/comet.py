@@ -20,7 +20,7 @@ distinct text is encoded once, and kept for the next system of the same report.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import torch
 
@@ -68,7 +68,8 @@ class CometModel:
         self.tokenizer = AutoTokenizer.from_pretrained(str(enc))
         config = XLMRobertaConfig.from_pretrained(str(enc))
         sd = data["state_dict"]
-        self.encoder = XLMRobertaModel(config, add_pooling_layer=False)
+        # Any: transformers types PreTrainedModel.to() through a decorator mypy misreads
+        self.encoder: Any = cast(Any, XLMRobertaModel(config, add_pooling_layer=False))
         prefix = "encoder.model."
         enc_sd = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
         missing, _ = self.encoder.load_state_dict(enc_sd, strict=False)
@@ -77,7 +78,7 @@ class CometModel:
             raise UserError(f"{ckpt.weights}: encoder weights missing ({missing[0]}, …)")
         self.encoder.to(device=device, dtype=dtype).eval()
         self.max_positions = config.max_position_embeddings - 2
-        self.layer = hp.get("sent_layer", hp.get("layer", "mix"))
+        self.layer = cast("int | str", hp.get("sent_layer", hp.get("layer", "mix")))
         self.mix = None
         if self.layer == "mix":
             n = config.num_hidden_layers + 1
