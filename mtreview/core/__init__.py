@@ -3,7 +3,7 @@
 May import: the standard library, numpy, ``mtreview.errors``, ``mtreview.paths`` and
 ``mtreview.arabic`` (pure text functions); ``core.store`` alone imports SQLAlchemy (and,
 through it, psycopg for PostgreSQL). Never a UI, never torch, never a higher room
-(checks, metrics, translate, report, export, tui, commands): ``tests/unit/test_layers.py``.
+(checks, metrics, translate, report, export, tui, commands): ``tests/test_layers.py``.
 
 - ``types``      frozen dataclasses: Document, Segment, Reference, System, Translation,
                  ErrorSpan, SpanRef, Flag, Review

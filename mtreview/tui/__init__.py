@@ -1,7 +1,7 @@
 """The review UI (Textual). Only ``mtreview review`` (and the demo) import this package.
 
 May import anything below it (core, arabic, checks, metrics, report, export); nothing in
-those rooms imports it (``tests/unit/test_import_isolation.py``).
+those rooms imports it (``tests/test_import_isolation.py``).
 
 - ``app``       ``create_app``: the one factory for the CLI, the demo and the tests
 - ``bindings``  every key binding with an id and a description; ``[keys]`` remaps by id

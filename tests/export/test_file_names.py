@@ -10,7 +10,7 @@ from mtreview.core.langs import is_language_tag
 from mtreview.core.project import Project
 from mtreview.core.types import System, Translation
 from mtreview.export.wmt import FILE_NAME_MAX_BYTES, file_names
-from tests.cli.tiny import make_project
+from tests.commands.tiny import make_project
 from tests.conftest import run_main, store_dump
 
 

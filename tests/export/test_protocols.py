@@ -12,7 +12,7 @@ from mtreview.core import protocols
 from mtreview.core.project import Project
 from mtreview.export.formats import FORMATS, ExportJob, publish
 from mtreview.report.build import build_report
-from tests.cli.tiny import MQM_SPANS, da_score, make_project
+from tests.commands.tiny import MQM_SPANS, da_score, make_project
 from tests.conftest import run_main
 
 

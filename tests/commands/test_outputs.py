@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.cli.tiny import make_project
+from tests.commands.tiny import make_project
 from tests.conftest import REPO, run_main, store_dump
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.tiny import make_project
+from tests.commands.tiny import make_project
 from tests.conftest import run_main, store_dump
 
 ESC = "\x1b]0;pwned\x07\x1b[2J"

@@ -14,7 +14,7 @@ import pytest
 from mtreview.core.project import Project
 from mtreview.core.types import System, Translation
 from mtreview.export.formats import read_csv
-from tests.cli.tiny import make_project
+from tests.commands.tiny import make_project
 from tests.conftest import run_main
 
 ESC_NAME = "evil\x1b]0;pwned\x07\x1b[2J"

@@ -21,7 +21,7 @@ from mtreview.core.types import (
     System,
     Translation,
 )
-from tests.unit.legacy_store import make_legacy_store
+from tests.core.legacy_store import make_legacy_store
 
 
 def fill(s):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.tiny import make_project
+from tests.commands.tiny import make_project
 from tests.conftest import run_main, store_dump
 
 

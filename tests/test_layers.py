@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "mtreview"
+PACKAGE = Path(__file__).resolve().parents[1] / "mtreview"
 
 # A room may import rooms of a lower rank, never a room of its own rank or higher.
 RANKS = {
