@@ -70,25 +70,9 @@ def read_rows(path: Path) -> list[dict]:
         if isinstance(ds, datasets.DatasetDict):
             raise UserError(f"{path}: a dataset dictionary, not an mtreview export")
         return ds.to_list()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except UnicodeDecodeError as e:
-        raise UserError(f"{path}: not UTF-8 (byte {e.start})") from None
-    except OSError as e:
-        raise UserError(f"{path}: cannot read ({e.strerror})") from None
-    rows = []
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise UserError(f"{path}: line {n}: not JSON ({e.msg})") from None
-        if not isinstance(row, dict):
-            raise UserError(f"{path}: line {n}: not a JSON object")
-        rows.append(row)
+    from mtreview.core.ingest import read_jsonl
+
+    rows = read_jsonl(path)  # strict UTF-8, one JSON object a line; errors name the line
     if not rows:
         raise UserError(f"{path}: no rows")
     return rows
