@@ -43,19 +43,6 @@ def _check(args: argparse.Namespace) -> list[str]:
     return names
 
 
-def finished(store, assignments, batches, protocol: str | None) -> list:
-    """The assignments whose every item (attention copies included) the reviewer reviewed."""
-    items = {b.index: {(it.seg_id, it.system) for it in b.items} for b in batches}
-    for (seg, system), (batch, _) in store.attention_copies().items():
-        items.setdefault(batch, set()).add((seg, system))
-    done: dict[str, set] = {}
-    for r in store.reviews(protocol=protocol):
-        if r.score is not None or r.spans:
-            done.setdefault(r.reviewer, set()).add((r.seg_id, r.system))
-    return [a for a in assignments if items.get(a.batch) and
-            items[a.batch] <= done.get(a.reviewer, set())]
-
-
 def run(args: argparse.Namespace) -> int:
     from mtreview.core.campaign import assign, attention_items, plan_batches
     from mtreview.core.project import Project
@@ -75,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
             [(s.id, s.doc_id, s.source) for s in store.segments()], systems, args.batch_size)
         existing = store.assignments()
         protocol = project.review_config().get("protocol")
-        done = finished(store, existing, batches, protocol)
+        done = [a for a, reviewed, n in store.assignment_progress(protocol)
+                if n and reviewed == n]
         try:
             plan = assign(batches, names, args.overlap, existing, done)
         except ValueError as e:

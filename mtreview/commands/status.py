@@ -44,16 +44,9 @@ def campaign_progress(project) -> dict | None:
     settings = store.campaign()
     if not settings:
         return None
-    items = {b.index: {(it.seg_id, it.system) for it in b.items} for b in store.batches()}
-    for (seg, system), (batch, _) in store.attention_copies().items():
-        items.setdefault(batch, set()).add((seg, system))
-    done: dict[str, set] = {}
-    for r in store.reviews(protocol=project.review_config().get("protocol")):
-        if r.score is not None or r.spans:
-            done.setdefault(r.reviewer, set()).add((r.seg_id, r.system))
-    rows = [{"reviewer": a.reviewer, "batch": a.batch, "items": len(items.get(a.batch, ())),
-             "reviewed": len(items.get(a.batch, set()) & done.get(a.reviewer, set()))}
-            for a in store.assignments()]
+    rows = [{"reviewer": a.reviewer, "batch": a.batch, "items": n, "reviewed": reviewed}
+            for a, reviewed, n in store.assignment_progress(
+                project.review_config().get("protocol"))]
     return {"settings": settings, "assignments": rows}
 
 

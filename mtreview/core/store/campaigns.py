@@ -69,6 +69,21 @@ class CampaignsMixin(StoreBase):
     def assignments(self) -> list[Assignment]:
         return [Assignment(b, r) for b, r in self._rows(_Q.assignments)]
 
+    def assignment_progress(self, protocol: str | None = None
+                            ) -> list[tuple[Assignment, int, int]]:
+        """(assignment, items reviewed, items) for every assignment: an item counts as
+        reviewed with a score or spans (in ``protocol``, or any when None); attention copies
+        are items of their batch."""
+        items = {b.index: {(it.seg_id, it.system) for it in b.items} for b in self.batches()}
+        for (seg, system), (batch, _) in self.attention_copies().items():
+            items.setdefault(batch, set()).add((seg, system))
+        done: dict[str, set[tuple[int, str]]] = {}
+        for r in self.reviews(protocol=protocol):  # type: ignore[attr-defined]
+            if r.score is not None or r.spans:
+                done.setdefault(r.reviewer, set()).add((r.seg_id, r.system))
+        return [(a, len(items.get(a.batch, set()) & done.get(a.reviewer, set())),
+                 len(items.get(a.batch, ()))) for a in self.assignments()]
+
     def campaign_reviewers(self) -> list[str]:
         return sorted({a.reviewer for a in self.assignments()})
 
