@@ -38,12 +38,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mtreview.core.cardfile import read_card
 from mtreview.errors import UserError
 from mtreview.translate import families
 
@@ -91,13 +91,7 @@ class ModelSpec:
 
 
 def load_card(file: Path) -> ModelCard:
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise UserError(f"model card {file}: {e}") from None
-    unknown = set(data) - CARD_KEYS
-    if unknown:
-        raise UserError(f"model card {file}: unknown key(s) {', '.join(sorted(unknown))}")
+    data = read_card(file, CARD_KEYS, "model card")
     if bool(data.get("hub")) == bool(data.get("path")):
         raise UserError(f"model card {file}: give exactly one of `hub` or `path`")
     if data.get("family") is not None:

@@ -30,10 +30,10 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from mtreview.core.cardfile import read_card
 from mtreview.errors import UserError
 
 CARD_KEYS = {"metric", "hub", "revision", "path", "description", "license", "tokenizer",
@@ -76,13 +76,7 @@ def metrics_dir() -> Path:
 
 
 def load_card(file: Path) -> MetricCard:
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise UserError(f"metric card {file}: {e}") from None
-    unknown = set(data) - CARD_KEYS
-    if unknown:
-        raise UserError(f"metric card {file}: unknown key(s) {', '.join(sorted(unknown))}")
+    data = read_card(file, CARD_KEYS, "metric card")
     if bool(data.get("hub")) == bool(data.get("path")) or not data.get("metric"):
         raise UserError(f"metric card {file}: give `metric` and exactly one of `hub` or `path`")
     path = None
