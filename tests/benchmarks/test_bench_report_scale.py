@@ -26,12 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, FLORES, REPO, need_shared, run_cli
-from tests.report.conftest import parse_paired
+from tests.conftest import DATA, FLORES, need_shared, run_cli
+from tests.report.conftest import SACREBLEU, parse_paired
 
 REPEAT = 5
 SB_REPEAT = 1
-SACREBLEU = REPO / ".venv" / "bin" / "sacrebleu"
 TATOEBA = DATA / "tatoeba-ara-eng"
 NO_COLOUR = {**os.environ, "NO_COLOR": "1", "TERM": "dumb"}
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import random
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FLORES, MADAR, REPO, need_shared, run_cli
+from tests.conftest import FLORES, MADAR, need_shared, run_cli
 
-SACREBLEU = REPO / ".venv" / "bin" / "sacrebleu"
+# the sacrebleu CLI of the environment running the tests (a worktree has no .venv of its own)
+SACREBLEU = Path(sys.executable).parent / "sacrebleu"
 OPUS = {  # project system name → FLORES first-40 file
     "opus-2021": "opus-mt-ara-eng-2021.first40.en",
     "opus-big-2022": "opus-mt-ara-eng-big-2022.first40.en",
