@@ -121,8 +121,9 @@ class Report:
             parts.append("no significant difference: " + ", ".join(same))
         return "; ".join(parts) if parts else "no automatic metrics"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Stable JSON structure (documented in the README)."""
+    def to_dict(self, segment_scores: bool = True) -> dict[str, Any]:
+        """Stable JSON structure (documented in the README); ``segment_scores=False``: that
+        key's list left empty (:meth:`segment_rows` gives it)."""
         systems: dict[str, Any] = {}
         for s in self.systems:
             entry: dict[str, Any] = {}
@@ -149,16 +150,20 @@ class Report:
             "clusters": {m: self.tests[m].clusters for m in self.metrics},
             "pairwise_p": {m: self.tests[m].pairwise_p for m in self.metrics},
             "documents": self.documents,
-            "segment_scores": [
-                {"id": sid, "doc": self.doc_of.get(sid, ""),
-                 "scores": {s: {m: self.segment_scores[s][m][i] for m in self.metrics}
-                            for s in self.systems}}
-                for i, sid in enumerate(self.seg_ids)],
+            "segment_scores": self.segment_rows() if segment_scores else [],
             "human": {p: _human_dict(sec) for p, sec in self.human.items()},
             "notes": list(self.notes),
             "attention": [{"reviewer": a.reviewer, "checks": a.checks, "passed": a.passed,
                            "rate": a.rate, "flagged": a.flagged} for a in self.attention],
         }
+
+
+    def segment_rows(self) -> list[dict[str, Any]]:
+        """``segment_scores`` of :meth:`to_dict`: id, document and scores of each segment."""
+        return [{"id": sid, "doc": self.doc_of.get(sid, ""),
+                 "scores": {s: {m: self.segment_scores[s][m][i] for m in self.metrics}
+                            for s in self.systems}}
+                for i, sid in enumerate(self.seg_ids)]
 
 
 def _clean(x: float | None) -> float | None:

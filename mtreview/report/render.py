@@ -78,18 +78,58 @@ def render_table(r: Report) -> str:
 def render_json(r: Report) -> str:
     """Indented JSON, with one line per segment in ``segment_scores`` (the bulk of it: the
     indenting encoder is pure Python, the compact one is C)."""
-    def dumps(value: Any, indent: int | None = None) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False,
-                          default=_json_default)
-
     parts = []
-    for key, value in r.to_dict().items():
-        if key == "segment_scores" and value:
-            text = "[\n" + ",\n".join("    " + dumps(x) for x in value) + "\n  ]"
+    for key, value in r.to_dict(segment_scores=False).items():
+        lines = (segment_lines(r) if key == "segment_scores" else None) or []
+        if lines:
+            text = "[\n" + ",\n".join(lines) + "\n  ]"
         else:
-            text = dumps(value, indent=2).replace("\n", "\n  ")
-        parts.append(f"  {dumps(key)}: {text}")
+            text = _dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {_dumps(key)}: {text}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False,
+                      default=_json_default)
+
+
+def segment_lines(r: Report) -> list[str]:
+    """The lines of ``segment_scores`` in :func:`render_json`: each row of
+    :meth:`Report.segment_rows` as ``json.dumps`` writes it, indented by 4."""
+    fast = _segment_lines_fast(r)
+    return fast if fast is not None else ["    " + _dumps(x) for x in r.segment_rows()]
+
+
+def _segment_lines_fast(r: Report) -> list[str] | None:
+    """:func:`segment_lines` from one %-template per report (the keys are the same on every
+    line), the numbers written as ``json.dumps`` writes them (``int.__repr__``,
+    ``float.__repr__``, each distinct score once) — or None when a value is not an int id
+    or a finite float (then ``json.dumps`` itself decides: ``default``, or an error)."""
+    import numpy as np
+
+    cols = [r.segment_scores[s][m] for s in r.systems for m in r.metrics]
+    ids = list(r.seg_ids)
+    docs = [r.doc_of.get(i, "") for i in ids]
+    if set(map(type, ids)) - {int} or set(map(type, docs)) - {str} or any(
+            len(col) != len(ids) or set(map(type, col)) - {float} for col in cols):
+        return None
+    scores = np.array(cols, dtype=np.float64).reshape(len(cols), len(ids))
+    if not np.isfinite(scores).all():
+        return None
+    # distinct scores written once; -0.0 == 0.0 but is written "-0.0": then one by one
+    if (np.signbit(scores) & (scores == 0)).any():
+        values = [list(map(float.__repr__, col)) for col in cols]
+    else:
+        text = {x: float.__repr__(x) for x in set().union(*cols)}
+        values = [list(map(text.__getitem__, col)) for col in cols]
+    key = lambda k: _dumps(k).replace("%", "%%")  # noqa: E731
+    inner = ", ".join(f"{key(s)}: {{" + ", ".join(f"{key(m)}: %s" for m in r.metrics) + "}"
+                      for s in r.systems)
+    template = '    {"id": %s, "doc": %s, "scores": {' + inner + "}}"
+    doc_json = {d: _dumps(d) for d in set(docs)}
+    return [template % row for row in zip(map(int.__repr__, ids), map(doc_json.__getitem__,
+                                                                      docs), *values)]
 
 
 def _json_default(x):
