@@ -241,13 +241,12 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     if names and not references:
         raise UserError(f"{project.path} has no references, which {', '.join(names)} need "
                         "(use --metrics none for human scores only)")
-    segments = store.segments()
-    doc_of = {s.id: s.doc_id for s in segments}
-    segments_by = {s.id: s for s in segments}
+    segments = store.segment_docs()
+    doc_of = dict(segments)
     hyps = {s: store.translations(s) for s in sys_names}
     common = set(references).intersection(*(hyps[name].keys() for name in sys_names))
-    seg_ids = [s.id for s in segments if s.id in common]
-    left = sum(1 for s in segments if s.id in references) - len(seg_ids)
+    seg_ids = [i for i, _ in segments if i in common]
+    left = sum(1 for i, _ in segments if i in references) - len(seg_ids)
     if left:
         notes.append(f"{left} segment(s) with a reference are left out: "
                      "not every system has translated them")
@@ -262,7 +261,10 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
     scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
     hashes: dict[str, np.ndarray] = {}  # filled once, shared by the metrics
     digests: dict[str, str] = {}
-    sources = [segments_by[i].source for i in seg_ids] if names else None
+    sources = None
+    if any(bound[m].needs_source for m in names):
+        source_of = {s.id: s.source for s in store.segments()}
+        sources = [source_of[i] for i in seg_ids]
     for m in names:
         assert refset is not None  # metrics imply segments with references (checked above)
         metric = bound[m]
@@ -284,6 +286,9 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         for i, sid in enumerate(seg_ids):
             positions.setdefault(doc_of[sid], []).append(i)
         for doc, pos in positions.items():
+            if len(pos) == len(seg_ids):  # one document: the same rows as the corpus
+                documents[doc] = {s: {m: corpus[m][s] for m in names} for s in sys_names}
+                continue
             documents[doc] = {s: {m: METRICS[m].corpus_score(
                 _exact_sum(METRICS[m], stats_by[m][s][pos])) for m in names}
                 for s in sys_names}

@@ -46,6 +46,13 @@ def test_wal_mode_and_version(tmp_path):
     assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
+def test_segment_docs_are_segments_without_their_source(new_store):
+    s = fill(new_store())
+    s.add_corpus([Document("e", 1)], [Segment(0, "e", 1, "أول")])
+    assert s.segment_docs() == [(x.id, x.doc_id) for x in s.segments()]
+    assert s.segment_docs()[:2] == [(0, "e"), (1, "d")]
+
+
 def test_review_roundtrip_and_upsert_keeps_start(new_store):
     s = fill(new_store())
     span = ErrorSpan(0, 8, "major", "Accuracy/Mistranslation", origin="check:names:edited")

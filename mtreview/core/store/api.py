@@ -62,6 +62,11 @@ class Store(ReviewsMixin, CampaignsMixin):
     def segments(self) -> list[Segment]:
         return [Segment(*r) for r in self._rows(_Q.segments)]
 
+    def segment_docs(self) -> list[tuple[int, str]]:
+        """(segment id, document id) of every segment in id order: :meth:`segments` without
+        the source texts (a report needs them only for metrics that read the source)."""
+        return self._rows(_Q.segment_docs)
+
     def segment(self, seg_id: int) -> Segment | None:
         rows = self._rows(_Q.segment, seg_id=seg_id)
         return Segment(*rows[0]) if rows else None
@@ -220,6 +225,7 @@ class _Q:
                        ).order_by(S.documents.c.position)
     _seg = (S.segments.c.id, S.segments.c.doc_id, S.segments.c.para_id, S.segments.c.source)
     segments = select(*_seg).order_by(S.segments.c.id)
+    segment_docs = select(S.segments.c.id, S.segments.c.doc_id).order_by(S.segments.c.id)
     segment = select(*_seg).where(S.segments.c.id == bindparam("seg_id"))
     segment_ids = select(S.segments.c.id).order_by(S.segments.c.id)
     count_segments = select(func.count()).select_from(S.segments)
