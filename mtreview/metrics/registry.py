@@ -25,6 +25,13 @@ Adding a segment-score metric: subclass :class:`SegmentMetric`, set ``name``, ``
 ``METRICS``. Statistics are cached per system and text hash by ``metrics.stats`` like any
 other metric.
 
+The sacrebleu metrics declare the settings of the objects :meth:`Metric.make` builds (the
+CLI's defaults) as class attributes: signatures (:func:`sacrebleu_signature`, the version
+from sacrebleu's distribution metadata) and the vectorised scores read them, so a report
+whose statistics and significance results are cached does not import sacrebleu at all
+(``tests/report/test_sacrebleu_parity.py`` checks the settings and signatures against the
+objects). Exact corpus scores still go through sacrebleu's own code.
+
 The vectorised sacrebleu scores are dtype-faithful: given float32 sums they perform the
 same float32 operations that sacrebleu's per-resample Python loop performs on float32 numpy
 scalars (NumPy 2 promotion rules), so the same seed gives the same numbers.
@@ -32,6 +39,7 @@ scalars (NumPy 2 promotion rules), so the same seed gives the same numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -81,7 +89,17 @@ class Metric:
         raise UserError(f"--metric-model: {self.name} does not use a model")
 
     def signature(self, num_refs: int, sentence: bool = False) -> str:
-        """The sacrebleu signature string, e.g. ``nrefs:1|case:mixed|...|version:2.6.0``."""
+        """The sacrebleu signature string, e.g. ``nrefs:1|case:mixed|...|version:2.6.0``,
+        from :meth:`signature_fields` (sacrebleu is not imported: a warm report needs none
+        of it); :meth:`signature_reference` is sacrebleu's own."""
+        return sacrebleu_signature(num_refs, self.signature_fields(sentence))
+
+    def signature_fields(self, sentence: bool = False) -> list[tuple[str, Any]]:
+        """The metric's own fields of its sacrebleu signature, in sacrebleu's order."""
+        raise NotImplementedError
+
+    def signature_reference(self, num_refs: int, sentence: bool = False) -> str:
+        """The signature of :meth:`make`'s sacrebleu object (for tests)."""
         m = self.make(sentence)
         m.num_refs = num_refs
         return m.get_signature().format()
@@ -110,25 +128,43 @@ class Metric:
 class Bleu(Metric):
     name = "bleu"
     label = "BLEU"
+    # the settings of make()'s BLEU objects (the CLI's defaults; sentence level: effective
+    # order), read by the signature and the vectorised scores without importing sacrebleu;
+    # tests/report/test_sacrebleu_parity.py checks them against the objects
+    lowercase = False
+    tokenizer = "13a"
+    smooth_method = "exp"
+    smooth_value: float | None = None
+    max_ngram_order = 4
+    SMOOTH_DEFAULTS = {"none": None, "floor": 0.1, "add-k": 1, "exp": None}  # sacrebleu's
 
     def make(self, sentence: bool = False) -> Any:
         from sacrebleu.metrics import BLEU
         return BLEU(effective_order=sentence)
+
+    def signature_fields(self, sentence: bool = False) -> list[tuple[str, Any]]:
+        smooth, default = self.smooth_method, self.SMOOTH_DEFAULTS[self.smooth_method]
+        if default is not None:
+            value = self.smooth_value if self.smooth_value is not None else default
+            smooth += f"[{value:.2f}]"
+        return [("case", "lc" if self.lowercase else "mixed"), ("eff", sentence),
+                ("tok", self.tokenizer), ("smooth", smooth)]
 
     def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
                     ) -> list[np.ndarray] | None:
         return fast.bleu_stats(self.make(), hyps, refs[0]) if fast.covers(refs) else None
 
     def sentence_scores(self, stats: np.ndarray) -> np.ndarray:
-        return self._scores(np.asarray(stats, dtype=np.float64), self.make(sentence=True))
+        return self._scores(np.asarray(stats, dtype=np.float64), effective_order=True)
 
     def scores(self, sums: np.ndarray) -> np.ndarray:
-        return self._scores(sums, self.make())
+        return self._scores(sums, effective_order=False)
 
-    def _scores(self, sums: np.ndarray, m: Any) -> np.ndarray:
-        if m.smooth_method not in ("exp", "none", "floor"):
+    def _scores(self, sums: np.ndarray, effective_order: bool) -> np.ndarray:
+        if self.smooth_method not in ("exp", "none", "floor"):
+            m = self.make(sentence=effective_order)
             return np.array([m._compute_score_from_stats(r).score for r in sums])
-        order = m.max_ngram_order
+        order = self.max_ngram_order
         dt = sums.dtype
         sys_len = sums[:, 0].astype(np.int64).astype(np.float64)
         ref_len = sums[:, 1].astype(np.int64).astype(np.float64)
@@ -146,22 +182,22 @@ class Bleu(Metric):
                 c, t = correct[:, n], total[:, n]
                 alive &= t > 0
                 zero = c == 0
-                if m.smooth_method == "exp":
+                if self.smooth_method == "exp":
                     smooth = np.where(alive & zero, smooth * dt.type(2), smooth)
                     p_zero = 100. / (smooth * t)
-                elif m.smooth_method == "floor":
-                    p_zero = 100. * (m.smooth_value or 0.1) / t
+                elif self.smooth_method == "floor":
+                    p_zero = 100. * (self.smooth_value or 0.1) / t
                 else:
                     p_zero = np.zeros_like(t)
                 p = np.where(zero, p_zero, 100. * c / t)
                 p64 = p.astype(np.float64)
                 logp = np.where(alive & (p64 != 0), np.log(np.where(p64 > 0, p64, 1.0)),
                                 -9999999999.0)
-                if m.effective_order:  # only the orders before the first empty one count
+                if effective_order:  # only the orders before the first empty one count
                     logp = np.where(alive, logp, 0.0)
                     eff += alive
                 logsum = logsum + logp
-            if m.effective_order:
+            if effective_order:
                 score = bp * np.exp(logsum / np.where(eff > 0, eff, order))
             else:
                 score = bp * np.exp(logsum / order)
@@ -173,18 +209,30 @@ class Chrf(Metric):
     name = "chrf"
     label = "chrF"
 
+    # the settings of make()'s CHRF object (the CLI's defaults), as for BLEU
+    beta = 2
+    char_order = 6
+    word_order = 0
+    lowercase = False
+    whitespace = False
+    eps_smoothing = False
+
     def make(self, sentence: bool = False) -> Any:
         from sacrebleu.metrics import CHRF
         return CHRF()
+
+    def signature_fields(self, sentence: bool = False) -> list[tuple[str, Any]]:
+        return [("case", "lc" if self.lowercase else "mixed"), ("eff", not self.eps_smoothing),
+                ("nc", self.char_order), ("nw", self.word_order), ("space", self.whitespace)]
 
     def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
                     ) -> list[np.ndarray] | None:
         return fast.chrf_stats(self.make(), hyps, refs[0]) if fast.covers(refs) else None
 
     def scores(self, sums: np.ndarray) -> np.ndarray:
-        m = self.make()
         eps = 1e-16
-        factor = m.beta ** 2
+        factor = self.beta ** 2
+        order = self.char_order + self.word_order
         k = len(sums)
         dt = sums.dtype
         score = np.zeros(k, dtype=dt)
@@ -192,7 +240,7 @@ class Chrf(Metric):
         avg_rec = np.zeros(k, dtype=dt)
         eff = np.zeros(k, dtype=np.int64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            for i in range(m.order):
+            for i in range(order):
                 h, r, mt = sums[:, 3 * i], sums[:, 3 * i + 1], sums[:, 3 * i + 2]
                 prec = np.where(h > 0, mt / h, dt.type(eps))
                 rec = np.where(r > 0, mt / r, dt.type(eps))
@@ -203,8 +251,8 @@ class Chrf(Metric):
                 avg_prec = avg_prec + np.where(ok, prec, dt.type(0))
                 avg_rec = avg_rec + np.where(ok, rec, dt.type(0))
                 eff += ok
-            if m.eps_smoothing:
-                return 100 * score / m.order
+            if self.eps_smoothing:
+                return 100 * score / order
             safe = np.where(eff > 0, eff, 1)
             avg_prec = np.where(eff > 0, avg_prec / safe.astype(dt), dt.type(0))
             avg_rec = np.where(eff > 0, avg_rec / safe.astype(dt), dt.type(0))
@@ -220,9 +268,21 @@ class Ter(Metric):
     score_range = (0.0, 150.0)
     integer_stats = False  # the average reference length can be fractional
 
+    # the settings of make()'s TER object (the CLI's defaults), as for BLEU
+    case_sensitive = False
+    tokenizer = "tercom"
+    normalized = False
+    no_punct = False
+    asian_support = False
+
     def make(self, sentence: bool = False) -> Any:
         from sacrebleu.metrics import TER
         return TER()
+
+    def signature_fields(self, sentence: bool = False) -> list[tuple[str, Any]]:
+        return [("case", "mixed" if self.case_sensitive else "lc"), ("tok", self.tokenizer),
+                ("norm", self.normalized), ("punct", not self.no_punct),
+                ("asian", self.asian_support)]
 
     def compute(self, hyps: list[str], refs: list[list[str | None]],
                 sources: list[str] | None = None) -> np.ndarray:
@@ -315,6 +375,24 @@ class CometKiwi(NeuralMetric):
 class MetricX(NeuralMetric):
     name, label, score_range, decimals = "metricx", "MetricX", (0.0, 25.0), 2
     higher_is_better = False
+
+
+@functools.cache
+def sacrebleu_version() -> str:
+    """The installed sacrebleu's version, from its distribution metadata (importing sacrebleu
+    costs a warm report ~20 ms; importlib.metadata is loaded by SQLAlchemy anyway)."""
+    from importlib.metadata import version
+    return version("sacrebleu")
+
+
+def sacrebleu_signature(num_refs: int, fields: Sequence[tuple[str, Any]]) -> str:
+    """sacrebleu's ``Signature.format()`` for a metric object with these ``fields`` (no
+    bootstrap, test set or language recorded): ``nrefs`` (``var`` for -1), the fields,
+    ``version`` last; booleans as yes/no, None left out."""
+    pairs = [("nrefs", "var" if num_refs == -1 else num_refs), *fields,
+             ("version", sacrebleu_version())]
+    return "|".join(f"{k}:{('yes' if v else 'no') if isinstance(v, bool) else v}"
+                    for k, v in pairs if v is not None)
 
 
 METRICS: dict[str, Metric] = {m.name: m for m in (Bleu(), Chrf(), Ter(), Comet(), CometKiwi(),

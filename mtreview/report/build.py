@@ -256,7 +256,7 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
 
     stats_by: dict[str, dict[str, np.ndarray]] = {}
     seg_scores: dict[str, dict[str, list[float]]] = {s: {} for s in sys_names}
-    signatures, sent_sigs, corpus = {}, {}, {}
+    signatures, sent_sigs = {}, {}
     computed = 0
     scored = {s: [hyps[s][i] for i in seg_ids] for s in sys_names}
     hashes: dict[str, np.ndarray] = {}  # filled once, shared by the metrics
@@ -275,8 +275,10 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         sent_sigs[m] = metric.signature(refset.num_refs, sentence=True)
         for s in sys_names:
             seg_scores[s][m] = metric.sentence_scores(stats_by[m][s]).tolist()
-        corpus[m] = {s: metric.corpus_score(_exact_sum(metric, stats_by[m][s]))
-                     for s in sys_names}
+
+    def corpus() -> dict[str, dict[str, float]]:  # through sacrebleu: not when cached
+        return {m: {s: bound[m].corpus_score(_exact_sum(bound[m], stats_by[m][s]))
+                    for s in sys_names} for m in names}
     tests = _significance(store, refset, names, stats_by, corpus, base, bootstrap, ar, seed,
                           digests, signatures)
 
@@ -287,7 +289,8 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
             positions.setdefault(doc_of[sid], []).append(i)
         for doc, pos in positions.items():
             if len(pos) == len(seg_ids):  # one document: the same rows as the corpus
-                documents[doc] = {s: {m: corpus[m][s] for m in names} for s in sys_names}
+                documents[doc] = {s: {m: tests[m].systems[s].score for m in names}
+                                  for s in sys_names}
                 continue
             documents[doc] = {s: {m: METRICS[m].corpus_score(
                 _exact_sum(METRICS[m], stats_by[m][s][pos])) for m in names}
@@ -316,12 +319,12 @@ def _significance(store, refset, names, stats_by, corpus, base, bootstrap, ar, s
                   digests, signatures) -> dict[str, MetricTests]:
     """:func:`run_all`, its results cached beside the statistics: the same systems,
     hypotheses, references, metrics, counts and seed give the same numbers (no seed: no
-    cache)."""
+    cache). ``corpus()``: the exact corpus scores, computed only when the results are."""
     if not names:
         return {}
     def compute() -> dict[str, MetricTests]:
-        return run_all({m: METRICS[m] for m in names}, stats_by, corpus, base, bootstrap, ar,
-                       seed, ALPHA)
+        return run_all({m: METRICS[m] for m in names}, stats_by, corpus(), base, bootstrap,
+                       ar, seed, ALPHA)
     if seed is None or not (bootstrap or ar):
         return compute()
     key = "significance|" + "|".join(f"{m}:{signatures[m]}" for m in names)

@@ -124,6 +124,20 @@ def test_report_never_imports_heavy_modules(fresh40):
         assert heavy not in loaded, heavy
 
 
+def test_warm_report_does_not_import_sacrebleu(fresh40):
+    """Statistics and significance results cached: signatures come from the metrics'
+    declared settings and scores from the cache, so sacrebleu (~20 ms) is not loaded."""
+    code = ("import contextlib, io, sys\nfrom mtreview import cli\n"
+            "out = io.StringIO()\nwith contextlib.redirect_stdout(out):\n"
+            f"    assert cli.main(['report', {str(fresh40)!r}, '--format', 'json']) == 0\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sacrebleu'))\n"
+            "print(out.getvalue())")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.split("\n", 1) for _ in range(2)]
+    assert runs[0][0] != "[]"  # the first report computes through sacrebleu
+    assert runs[1][0] == "[]" and runs[1][1] == runs[0][1]
+
+
 def test_second_report_is_served_from_the_cache(fresh40):
     with Project.open(fresh40) as p:
         first = build_report(p, metrics="bleu,chrf,ter", bootstrap=100, ar=100)

@@ -194,3 +194,32 @@ def test_variable_references_and_documents_equal_sacrebleu_api(flores40, tmp_pat
             for doc, part in (("first", slice(0, 20)), ("second", slice(20, 40))):
                 want = metric().corpus_score(hyp[part], [s[part] for s in streams]).score
                 assert rep["documents"][doc][name][m] == pytest.approx(want, abs=1e-9)
+
+
+SETTINGS = {"bleu": ("lowercase", "smooth_method", "smooth_value", "max_ngram_order"),
+            "chrf": ("beta", "char_order", "word_order", "lowercase", "whitespace",
+                     "eps_smoothing"),
+            "ter": ("case_sensitive", "normalized", "no_punct", "asian_support")}
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_declared_settings_and_signatures_are_sacrebleus(name):
+    """The signatures and vectorised scores read the metrics' declared settings instead of
+    importing sacrebleu: they are those of the sacrebleu objects the metrics make, and the
+    signatures are the objects' own, for every reference count."""
+    import sacrebleu
+
+    from mtreview.metrics.registry import METRICS, sacrebleu_version
+
+    assert sacrebleu_version() == sacrebleu.__version__
+    metric = METRICS[name]
+    for sentence in (False, True):
+        made = metric.make(sentence)
+        for attr in SETTINGS[name]:
+            assert getattr(metric, attr) == getattr(made, attr), attr
+        if hasattr(made, "tokenizer_signature"):
+            assert metric.tokenizer == made.tokenizer_signature
+        assert getattr(made, "effective_order", sentence) == sentence
+        for num_refs in (1, 2, 3, -1):
+            assert metric.signature(num_refs, sentence) == \
+                metric.signature_reference(num_refs, sentence)
