@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
+
 from mtreview.core.project import Project
 from mtreview.report.build import build_report
 
@@ -61,3 +63,43 @@ def test_significance_results_are_cached_and_keyed_by_their_inputs(flores40, tmp
         repaired = build_report(p, metrics="bleu,chrf", bootstrap=200, ar=300)
         assert repaired.to_dict() == first.to_dict()
         assert con.get_stats_block(RESULTS, key, ref_hash)[1] != b"not json"
+
+
+def test_fifth_system_computes_only_its_own_new_texts(flores40, tmp_path, cli):
+    """Four systems cached; a fifth whose lines are partly another system's: only its
+    texts that no system has on that segment are computed, the four blocks stay as they
+    were, and the statistics equal a from-scratch computation."""
+    from mtreview.metrics.registry import METRICS
+    from mtreview.metrics.stats import Block, RefSet, compute_stats
+    from tests.report.conftest import drop_words
+
+    proj = tmp_path / "proj"
+    shutil.copytree(flores40["project"], proj)
+    metrics = ("bleu", "chrf", "ter")
+    with Project.open(proj) as p:
+        first = build_report(p, metrics=",".join(metrics), bootstrap=0, ar=0)
+        assert first.computed_stats == 4 * 40 * 3
+        texts = {s: p.store.translations(s) for s in first.systems}
+        refset = RefSet.build(p.store.references(), first.seg_ids)
+        keys = {m: m + "|" + METRICS[m].signature(refset.num_refs) for m in metrics}
+        blocks = {(s, m): p.store.get_stats_block(s, keys[m], refset.hash)
+                  for s in first.systems for m in metrics}
+    bloom = [texts["bloom"][i] for i in first.seg_ids]
+    fifth = drop_words(bloom, 0.3, 11)
+    for i in range(5):  # five lines as opus-2021 translated them
+        fifth[i] = texts["opus-2021"][first.seg_ids[i]]
+    new = sum(1 for i, t in zip(first.seg_ids, fifth)
+              if t not in {texts[s][i] for s in first.systems})
+    assert 5 < new < 40
+    copy = tmp_path / "fifth.en"
+    copy.write_text("\n".join(fifth) + "\n", encoding="utf-8")
+    assert cli("add-system", proj, "fifth", copy).returncode == 0
+    with Project.open(proj) as p:
+        rep = build_report(p, metrics=",".join(metrics), bootstrap=0, ar=0)
+        assert rep.computed_stats == new * len(metrics)
+        for (s, m), block in blocks.items():
+            assert p.store.get_stats_block(s, keys[m], refset.hash) == block
+        refs = [list(r) for r in refset.streams]
+        for m in metrics:
+            cached = Block.from_bytes(p.store.get_stats_block("fifth", keys[m], refset.hash)[1])
+            assert np.array_equal(cached.stats, compute_stats(METRICS[m], fifth, refs))
