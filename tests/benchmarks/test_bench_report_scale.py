@@ -9,6 +9,13 @@ and significance results cached); and warm with a new ``--seed`` each run (stati
 cached, significance recomputed). Each figure is
 the best of ``REPEAT`` runs (sacrebleu: ``SB_REPEAT``), wall and CPU (this process's
 children). Also checks that the p-values printed by both agree within 1e-4.
+
+The commands run in this process's environment, where ``PYTHONDONTWRITEBYTECODE`` may be
+set: then every mtreview run compiles its own modules from source while sacrebleu's
+installed modules come with their bytecode. The warm commands are therefore also timed
+with mtreview's bytecode written once beforehand (under a temporary
+``PYTHONPYCACHEPREFIX``), as for an installed package. The load average is printed with
+the figures.
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ def perturbed(ref: list[str], seed: int) -> list[str]:
     return out
 
 
-def timed(cmd, repeat: int, setup=None) -> tuple[float, float, str]:
+def timed(cmd, repeat: int, setup=None, env=None) -> tuple[float, float, str]:
     """(best wall s, best CPU s of the child, stdout of the last run); ``cmd``: a command,
     or a function giving each run's command."""
     walls, cpus, out = [], [], ""
@@ -66,7 +73,7 @@ def timed(cmd, repeat: int, setup=None) -> tuple[float, float, str]:
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         r = subprocess.run(cmd() if callable(cmd) else cmd, capture_output=True, text=True,
-                           check=True, env=NO_COLOUR)
+                           check=True, env=env or NO_COLOUR)
         walls.append(time.perf_counter() - t)
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
@@ -107,6 +114,16 @@ def line(label, base, cold, warm=None) -> str:
     return text
 
 
+def bytecode_env(tmp: Path) -> dict[str, str]:
+    """The environment with Python's bytecode cache on, written under ``tmp``."""
+    env = {k: v for k, v in NO_COLOUR.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(tmp)}
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def same_p(text: str, rep: dict, names: list[str], key: str) -> None:
     rows = parse_paired(text, 2)
     for row, name in zip(rows, names):
@@ -126,7 +143,8 @@ def test_report_commands_tatoeba_4_systems(tmp_path):
     sb = [str(SACREBLEU), str(ref_path), "-i", *map(str, files), "-m", "bleu", "chrf",
           "-f", "text", "-w", "4"]
     names = list(systems)
-    lines = []
+    lines = [f"start: {load()}"]
+    compiled_env = bytecode_env(tmp_path / "pycache")
     for label, sb_args, ours_args, key in (
             ("paired bootstrap, 1000 resamples", ["--paired-bs"], ["--ar", "0"], "p_bs"),
             ("approximate randomisation, 10,000 trials", ["--paired-ar"], ["--bootstrap", "0"],
@@ -136,6 +154,11 @@ def test_report_commands_tatoeba_4_systems(tmp_path):
         warm = timed(report(work, *ours_args), REPEAT)
         same_p(base[2], json.loads(warm[2]), names, key)
         lines.append(line(label, base, cold, warm))
+        timed(report(work, *ours_args), 1, env=compiled_env)  # writes the bytecode
+        compiled = timed(report(work, *ours_args), REPEAT, env=compiled_env)
+        assert compiled[2] == warm[2]
+        lines.append(f"  warm, mtreview's bytecode written beforehand: {compiled[0]:.2f}s "
+                     f"({base[0] / compiled[0]:.1f}x wall, {base[1] / compiled[1]:.1f}x CPU)")
         seeds = iter(range(1, REPEAT + 1))  # statistics cached, significance recomputed
         recomputed = timed(lambda a=ours_args, it=seeds: report(work, *a, "--seed",
                                                                   str(next(it))), REPEAT)
@@ -155,6 +178,7 @@ def test_report_commands_tatoeba_4_systems(tmp_path):
         t = time.perf_counter()
         build_report(project)
         lines.append(f"default report, warm, in-process: {time.perf_counter() - t:.2f}s")
+    lines.append(f"end: {load()}")
     print("\n" + "\n".join(lines))
 
 
@@ -175,4 +199,4 @@ def test_ter_command_flores_4_systems(tmp_path):
     rep = json.loads(cold[2])
     printed = [float(row["scores"][0][0]) for row in parse_paired(base[2], 1)]
     assert printed == [float(f"{rep['systems'][s]['ter']['score']:.4f}") for s in systems]
-    print("\n" + line("TER, 4 × 1,012 FLORES segments", base, cold))
+    print("\n" + line("TER, 4 × 1,012 FLORES segments", base, cold) + f" ({load()})")
