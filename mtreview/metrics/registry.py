@@ -45,8 +45,6 @@ from typing import Any
 
 import numpy as np
 
-from mtreview.metrics import fast
-
 SUFFICIENT = "sufficient"  # summed sufficient statistics (sacrebleu)
 SEGMENT = "segment"  # per-segment scores; corpus score = their mean
 
@@ -152,6 +150,7 @@ class Bleu(Metric):
 
     def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
                     ) -> list[np.ndarray] | None:
+        from mtreview.metrics import fast  # computing statistics only: not a warm report
         return fast.bleu_stats(self.make(), hyps, refs[0]) if fast.covers(refs) else None
 
     def sentence_scores(self, stats: np.ndarray) -> np.ndarray:
@@ -227,6 +226,7 @@ class Chrf(Metric):
 
     def batch_stats(self, hyps: Sequence[Sequence[str]], refs: list[list[str | None]]
                     ) -> list[np.ndarray] | None:
+        from mtreview.metrics import fast  # computing statistics only: not a warm report
         return fast.chrf_stats(self.make(), hyps, refs[0]) if fast.covers(refs) else None
 
     def scores(self, sums: np.ndarray) -> np.ndarray:

@@ -19,14 +19,12 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mtreview.core.campaign import AttentionResult, attention_results
-from mtreview.core.protocols import PROTOCOLS
 from mtreview.errors import UserError
-from mtreview.metrics import agreement, human
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
 from mtreview.metrics.significance import (
     DEFAULT_SEED,
@@ -37,6 +35,9 @@ from mtreview.metrics.significance import (
     tests_to_bytes,
 )
 from mtreview.metrics.stats import RefSet, cache_value, cached_value, collect_stats
+
+if TYPE_CHECKING:  # human scores and agreement: imported when a project has reviews
+    from mtreview.metrics import human
 
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR = 10000
@@ -375,6 +376,10 @@ def _exact_sum(metric, stats: np.ndarray) -> list:
 def _human_sections(store, names, tests, sys_names, seg_ids, seg_scores
                     ) -> dict[str, HumanSection]:
     reviews = [r for r in store.reviews() if r.system in sys_names]
+    if not reviews:
+        return {}
+    from mtreview.core.protocols import PROTOCOLS
+    from mtreview.metrics import agreement, human
     pos = {sid: i for i, sid in enumerate(seg_ids)}
     out: dict[str, HumanSection] = {}
     for protocol in PROTOCOLS:

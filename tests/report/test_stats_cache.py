@@ -78,7 +78,8 @@ def test_fifth_system_computes_only_its_own_new_texts(flores40, tmp_path, cli):
     metrics = ("bleu", "chrf", "ter")
     with Project.open(proj) as p:
         first = build_report(p, metrics=",".join(metrics), bootstrap=0, ar=0)
-        assert first.computed_stats == 4 * 40 * 3
+        assert build_report(p, metrics=",".join(metrics), bootstrap=0, ar=0
+                            ).computed_stats == 0  # the four systems are cached
         texts = {s: p.store.translations(s) for s in first.systems}
         refset = RefSet.build(p.store.references(), first.seg_ids)
         keys = {m: m + "|" + METRICS[m].signature(refset.num_refs) for m in metrics}
