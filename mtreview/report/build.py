@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mtreview.core.campaign import AttentionResult, attention_results
+from mtreview.core.protocols import PROTOCOLS
 from mtreview.errors import UserError
 from mtreview.metrics.registry import DEFAULT_METRICS, METRICS, get_metric
 from mtreview.metrics.significance import (
@@ -378,7 +379,6 @@ def _human_sections(store, names, tests, sys_names, seg_ids, seg_scores
     reviews = [r for r in store.reviews() if r.system in sys_names]
     if not reviews:
         return {}
-    from mtreview.core.protocols import PROTOCOLS
     from mtreview.metrics import agreement, human
     pos = {sid: i for i, sid in enumerate(seg_ids)}
     out: dict[str, HumanSection] = {}
