@@ -134,6 +134,25 @@ class _Word:
 _HEAD = "*"  # a pseudo key every segment with English has: compound heads are candidates
 
 
+class _Caps(dict[str, set[str]]):
+    """Consonant key → rendering keys of the capitalised English words of one segment;
+    remembers what :func:`aligned` answered for it (a stem is asked about more than once)."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._memo: dict[str, str | None] = {}
+
+    def aligned(self, stem: str) -> str | None:
+        """:func:`aligned` of ``stem`` with these words."""
+        memo = self._memo
+        if stem in memo:
+            return memo[stem]
+        w = memo[stem] = aligned(stem, self)
+        return w
+
+
 def _eligible(stem: str) -> bool:
     return not (len(stem) < 3 or stem in STOPWORDS or stem in TRIGGERS or _is_demonym(stem))
 
@@ -145,7 +164,7 @@ class NameFinder:
         self._words: dict[str, _Word] = {}
         self._by_key: dict[str, set[str]] = defaultdict(set)  # consonant key → words
         self.english_cache: dict[str, tuple[str, str] | None] = {}
-        self._caps_of: tuple[int, dict[str, set[str]]] = (0, {})
+        self._caps_of: tuple[int, _Caps] = (0, _Caps())
         # stem → English words (rendering keys) it aligned with: evidence for grouping
         self.evidence: dict[str, set[str]] = defaultdict(set)
 
@@ -157,11 +176,11 @@ class NameFinder:
                 self._by_key[k].add(w)
         return info
 
-    def _caps(self, texts: Sequence[str]) -> dict[str, set[str]]:
+    def _caps(self, texts: Sequence[str]) -> _Caps:
         """Consonant key → rendering keys of the capitalised words of ``texts``."""
-        caps: dict[str, set[str]] = {}
+        caps = _Caps()
         cache = self.english_cache
-        for t in texts:
+        for t in texts if len(texts) < 2 else dict.fromkeys(texts):  # systems often agree
             for word in EN_CAPITAL_RE.findall(t):
                 if word in cache:
                     kr = cache[word]
@@ -198,17 +217,18 @@ class NameFinder:
         known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
         spelled = {strip_diacritics(m.form[2:] if m.article else m.form) for m in found}
-        hit = {w for w, info in self._words.items()
-               if info.a.stem in known or any(r in known for r in info.alts)}
+        # word → (its analysis as a known stem, whether that stem is spelled so in a mention)
+        hit: dict[str, tuple[Analysis, bool]] = {}
+        for w, info in self._words.items():
+            if info.a.stem in known or any(r in known for r in info.alts):
+                a = info.a if info.a.stem in known else split_clitics(w, known=known.__contains__)
+                if a.stem in known:
+                    hit[w] = (a, strip_diacritics(a.stem_surface) in spelled)
         for seg_id, text in segments:  # other occurrences of stems known as names
-            words = hit.intersection(ARABIC_WORD_RE.findall(text))
+            words = hit.keys() & ARABIC_WORD_RE.findall(text)
             for word in words:
-                a = self._words[word].a
-                if a.stem not in known:
-                    a = split_clitics(word, known=known.__contains__)
-                    if a.stem not in known:
-                        continue
-                if english.get(seg_id) and strip_diacritics(a.stem_surface) not in spelled \
+                a, as_spelled = hit[word]
+                if not as_spelled and english.get(seg_id) \
                         and not self._in_english(a.stem, english[seg_id]):
                     continue  # فرادى "singles" is not فـ + رادي "Rady", أدين "convicted" not Eden
                 for start, end in word_spans(text, word):
@@ -217,14 +237,14 @@ class NameFinder:
         found.sort(key=lambda m: (m.seg_id, m.start))
         return found
 
-    def _scan(self, seg_id: int, text: str, caps: Mapping[str, set[str]]) -> list[Mention]:
+    def _scan(self, seg_id: int, text: str, caps: _Caps) -> list[Mention]:
         known = self._words
         ws = ARABIC_WORD_RE.findall(text)
-        for w in set(ws).difference(known):
+        present = set(ws)
+        for w in present.difference(known):
             self.word(w)
 
         if caps:  # only words whose key meets an English capitalised word can be names
-            present = set(ws)
             by_key = self._by_key
             cand = set().union(*(present.intersection(by_key[k]) for k in caps if k in by_key))
             if not cand:
@@ -245,7 +265,7 @@ class NameFinder:
                 nxt = infos[i + 1].a
                 tail = "ال" + nxt.stem if nxt.article else nxt.stem
                 if nxt.stem not in STOPWORDS and len(nxt.stem) >= 2 and (
-                        not caps or aligned(nxt.stem, caps) or aligned(info.bare + tail, caps)):
+                        not caps or caps.aligned(nxt.stem) or caps.aligned(info.bare + tail)):
                     start, end = _nth_span(text, ws, i)
                     end = next(e for s_, e in word_spans(text, ws[i + 1], end))
                     mention = _mention(seg_id, text, start, end, info.a,
@@ -269,13 +289,13 @@ class NameFinder:
         if self._caps_of[0] != key:  # the segment's capitalised words, once per segment
             self._caps_of = (key, self._caps(texts))
         caps = self._caps_of[1]
-        if aligned(stem, caps) is not None:
+        if caps.aligned(stem) is not None:
             return True
         seen = self.evidence.get(stem, ())
         return any(w.startswith(e[:4]) for e in seen if len(e) >= 4
                    for words in caps.values() for w in words)
 
-    def _claim(self, out: list[Mention], caps: Mapping[str, set[str]]) -> list[Mention]:
+    def _claim(self, out: list[Mention], caps: _Caps) -> list[Mention]:
         """Each English word names one stem of the segment, the most alike (ساتورو, not
         الستار, is "Satoru"); the others are not names here. Records the evidence."""
         from rapidfuzz.fuzz import ratio
@@ -284,7 +304,7 @@ class NameFinder:
         words: dict[str, str | None] = {}
         for m in out:
             if m.stem not in words:
-                w = words[m.stem] = aligned(m.stem.rsplit(" ", 1)[-1], caps)
+                w = words[m.stem] = caps.aligned(m.stem.rsplit(" ", 1)[-1])
                 if w is not None:
                     score = ratio(romanize(m.stem), w)
                     if score > best.get(w, (-1.0, ""))[0]:
@@ -299,23 +319,23 @@ class NameFinder:
         return kept
 
     @staticmethod
-    def _clitic_split(word: str, info: _Word, caps: Mapping[str, set[str]]) -> Analysis:
+    def _clitic_split(word: str, info: _Word, caps: _Caps) -> Analysis:
         """Split a bare و/ف/ب/ل/ك when the rest aligns with an English name (لرويترز) and
         the whole word does not (ووهان "Wuhan" keeps its و): the shortest cut first."""
-        if not caps or not info.alts or aligned(info.a.stem, caps) is not None:
+        if not caps or not info.alts or caps.aligned(info.a.stem) is not None:
             return info.a
         for rest in info.alts:  # one letter cut, then two
-            if aligned(rest, caps) is not None:
+            if caps.aligned(rest) is not None:
                 return split_clitics(word, known=rest.__eq__)
         return info.a
 
     def _is_name(self, a: Analysis, prev_trigger: bool, prev_name: bool,
-                 caps: Mapping[str, set[str]]) -> bool:
+                 caps: _Caps) -> bool:
         stem = a.stem
         if not _eligible(stem):
             return False
         if caps:
-            return aligned(stem, caps) is not None
+            return caps.aligned(stem) is not None
         if prev_trigger and not a.article:
             return True
         return prev_name and a.article and stem.endswith("ي")
