@@ -154,16 +154,18 @@ def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]
     """system → for each mention (index into ``data.mentions``) its English word or None."""
     if "renderings" in data.cache:
         return data.cache["renderings"]
-    out: dict[str, list] = {}
-    segments = _by_segment(data)
-    for system, outputs in data.systems.items():
-        found: list = [None] * len(data.mentions)
-        for seg_id, (idx, _) in segments.items():
+    out: dict[str, list] = {system: [None] * len(data.mentions) for system in data.systems}
+    systems = [(out[system], outputs) for system, outputs in data.systems.items()]
+    for seg_id, (idx, _) in _by_segment(data).items():
+        done: dict[str, list[tuple[int, int, str] | None]] = {}  # systems often agree
+        for found, outputs in systems:
             text = outputs.get(seg_id)
             if text:
-                for i, w in zip(idx, _aligned(data, seg_id, text)):
+                words = done.get(text)
+                if words is None:
+                    words = done[text] = _aligned(data, seg_id, text)
+                for i, w in zip(idx, words):
                     found[i] = w
-        out[system] = found
     data.cache["renderings"] = out
     return out
 
