@@ -3,10 +3,10 @@ repeated three or more times in a row ("sa sa sa", "the talks the talks the talk
 letter sequence looping inside a word ("рованиярованиярования"). A loop that the source
 has too is faithful and not flagged.
 
-Vectorised over the whole run: every output is split into words, the words are hashed into
-one numpy array, and for each n a loop is a run of at least 2n positions where a word equals
-the word n places later. Letter loops are tested once per unique word. Only the outputs found
-this way are scanned with the exact regular expressions, which give forms and spans.
+Vectorised over the whole run: every distinct output is split into words, the words are
+hashed into one numpy array, and for each n a loop is a run of at least 2n positions where a
+word equals the word n places later. Letter loops are tested once per unique word. Only the
+outputs found this way are scanned with the exact regular expressions, which give forms and spans.
 """
 
 from __future__ import annotations
@@ -65,9 +65,11 @@ class Repetition(Check):
         keys = [(system, seg_id) for system, outputs in data.systems.items()
                 for seg_id in outputs if seg_id in data.source]
         texts = [data.systems[system][seg_id] for system, seg_id in keys]
-        for i in sorted(_looping_texts(texts)):
-            system, seg_id = keys[i]
-            yield from self.check_pair(seg_id, system, data.source[seg_id], texts[i])
+        unique = list(dict.fromkeys(texts))  # each distinct output scanned once
+        looping = {unique[i] for i in _looping_texts(unique)}
+        for (system, seg_id), text in zip(keys, texts):
+            if text in looping:
+                yield from self.check_pair(seg_id, system, data.source[seg_id], text)
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
         hits = [m for m in WORD_LOOP_RE.finditer(tgt) if not m.group(1).isdigit()]
