@@ -127,15 +127,26 @@ class Check:
 
 
 class SegmentCheck(Check):
-    """A target-side check that looks at one (source, output) pair at a time."""
+    """A target-side check that looks at one (source, output) pair at a time.
+
+    :meth:`check_pair` may use ``system`` only to label its flags: an output that gave no
+    flag is not checked again for another system that has the same output for the segment
+    (systems often agree)."""
 
     def run(self, data: CheckInput) -> Iterable[Flag]:
         source = data.source
-        for system, outputs in data.systems.items():
+        last = len(data.systems) - 1
+        clean: dict[int, str] = {}  # segment → an output of it that gave no flag
+        for n, (system, outputs) in enumerate(data.systems.items()):
             for seg_id, text in outputs.items():
                 src = source.get(seg_id)
-                if src is not None:
-                    yield from self.check_pair(seg_id, system, src, text)
+                if src is None or clean.get(seg_id) == text:
+                    continue
+                flags = list(self.check_pair(seg_id, system, src, text))
+                if flags:
+                    yield from flags
+                elif n < last:
+                    clean.setdefault(seg_id, text)
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
         raise NotImplementedError
