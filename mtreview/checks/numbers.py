@@ -51,9 +51,11 @@ EN_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "b
 
 def _runs(text: str) -> tuple[str, ...]:
     """The digit runs of a text (any script, thousands separators dropped), sorted."""
-    if _EASTERN_RE.search(text):
-        text = fold_digits(text)
-    runs = _RUN_RE.findall(text)
+    runs = _RUN_RE.findall(text)  # \d is a digit of any script: none here, none once folded
+    if not runs:
+        return ()
+    if not text.isascii() and _EASTERN_RE.search(text):
+        runs = _RUN_RE.findall(fold_digits(text))
     return tuple(sorted(r if r.isdigit() else _SEP_RE.sub("", r) for r in runs))
 
 
@@ -212,7 +214,8 @@ class NumberMismatch(SegmentCheck):
         translation with the same runs and no multiplier of its own has every number."""
         if src in self._src_plain:
             return self._src_plain[src]
-        hit = self._src_plain[src] = None if AR_MULT_RE.search(src) else _runs(src)
+        runs = _runs(src)  # no digit: no multiplier after one either
+        hit = self._src_plain[src] = None if runs and AR_MULT_RE.search(src) else runs
         return hit
 
     def _source(self, src: str) -> tuple[list[Number], set[float]]:
