@@ -28,7 +28,7 @@ class Untranslated(SegmentCheck):
     description = "Arabic script left in the translation, or a translation equal to its source"
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
-        if not ARABIC_CHAR_RE.search(tgt):
+        if tgt.isascii() or not ARABIC_CHAR_RE.search(tgt):  # isascii: O(1)
             return
         if _SPACE_RE.sub(" ", tgt.strip()) == _SPACE_RE.sub(" ", src.strip()):
             yield self.flag(seg_id, system, [tgt.strip()], "the translation is the source text",
@@ -57,6 +57,8 @@ class WrongScript(SegmentCheck):
     description = "letters of a script that is neither Latin nor Arabic in the translation"
 
     def check_pair(self, seg_id: int, system: str, src: str, tgt: str) -> Iterable[Flag]:
+        if tgt.isascii():  # O(1): no letter of another script
+            return
         runs = [m for m in OTHER_SCRIPT_RE.finditer(tgt) if not _cited(tgt, m.start())]
         if runs and not OTHER_SCRIPT_RE.search(src):
             yield self.flag(seg_id, system, [m.group() for m in runs],
