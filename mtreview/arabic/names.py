@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mtreview.arabic.name_align import (  # noqa: F401  (re-exported: one import for callers)
     EN_CAPITAL_RE,
@@ -411,8 +412,10 @@ def _mention(seg_id: int, text: str, start: int, end: int, a: Analysis, stem: st
     return Mention(seg_id, start + cut, end, text[start + cut:end], stem, a.article, strong)
 
 
+@lru_cache(maxsize=1 << 16)
 def display_form(form: str) -> str:
-    """The comparison key of a surface form: diacritics and tatweel removed."""
+    """The comparison key of a surface form: diacritics and tatweel removed (names repeat:
+    remembered)."""
     return strip_diacritics(form)
 
 
