@@ -8,9 +8,10 @@ on :class:`~mtreview.checks.base.CheckInput`).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from itertools import combinations
+from operator import attrgetter
 
 from mtreview.arabic.name_align import fold_latin
 from mtreview.arabic.names import Mention, align, display_form, english_names, probe, rendering_key
@@ -19,18 +20,24 @@ from mtreview.core.types import Flag, SpanRef
 
 
 def _groups(data: CheckInput) -> dict[str, list[int]]:
-    """Group representative → indices into ``data.mentions``."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    rep = data.name_groups
-    for i, m in enumerate(data.mentions):
-        groups[rep[m.stem]].append(i)
+    """Group representative → indices into ``data.mentions`` (once per run)."""
+    groups: dict[str, list[int]] | None = data.cache.get("name_group_mentions")
+    if groups is None:
+        groups = data.cache["name_group_mentions"] = defaultdict(list)
+        rep = data.name_groups
+        for i, m in enumerate(data.mentions):
+            groups[rep[m.stem]].append(i)
     return groups
 
 
-def _core(m: Mention) -> str:
+def _core(written: str, article: bool) -> str:
     """A mention's written form without diacritics and without its article."""
-    form = display_form(m.form)
-    return form[2:] if m.article and form.startswith(("ال", "أل", "ٱل")) else form
+    form = display_form(written)
+    return form[2:] if article and form.startswith(("ال", "أل", "ٱل")) else form
+
+
+_FORM, _STEM = attrgetter("form"), attrgetter("stem")
+_FORM_ARTICLE = attrgetter("form", "article")
 
 
 # a hamza seat against a plain letter (ئ/ي, ؤ/و) tells words apart; alef forms do not
@@ -62,9 +69,11 @@ class NameVariant(Check):
     def run(self, data: CheckInput) -> Iterable[Flag]:
         mentions = data.mentions
         for idx in _groups(data).values():
-            if len(idx) < 2 or len({mentions[i].form for i in idx}) < 2:
-                continue  # one mention, or one written form: nothing to compare
-            ms = [mentions[i] for i in idx]
+            if len(idx) < 2:
+                continue
+            ms = list(map(mentions.__getitem__, idx))
+            if len(set(map(_FORM, ms))) < 2:
+                continue  # one written form: nothing to compare
             forms = _forms(ms)
             if len(forms) < 2:
                 continue
@@ -83,20 +92,20 @@ class NameVariant(Check):
 
     @staticmethod
     def classify(ms: list[Mention]) -> tuple[str | None, str]:
-        if len({m.stem for m in ms}) > 1:
+        if len(set(map(_STEM, ms))) > 1:
             return "spelling", "minor"
-        cores = {_core(m) for m in ms}
+        cores = {_core(form, article) for form, article in set(map(_FORM_ARTICLE, ms))}
         if len(cores) > 1:
             if len({c.translate(_HAMZA_SEATS) for c in cores}) > 1:
                 return "hamza seat", "info"  # بادئة / بادية, or الجزائر / الجزاير
             return "orthography", "info"
         # only the article differs: a finding for a nisba family name (الهاشمي / هاشمي),
         # not for place names and common words, whose article comes and goes with grammar
-        stem = ms[0].stem
+        if not ms[0].stem.endswith("ي"):
+            return None, "info"
         bare = [m for m in ms if not _has_article(m)]
         full = [m for m in ms if _has_article(m)]
-        if stem.endswith("ي") and bare and full and any(m.strong for m in bare) \
-                and any(m.strong for m in full):
+        if bare and full and any(m.strong for m in bare) and any(m.strong for m in full):
             return "article", "info"
         return None, "info"
 
@@ -228,6 +237,37 @@ def _other_entities(data: CheckInput, system: str, a: list, b: list,
 
 SIMILAR = 70.0  # renderings at least this alike (rapidfuzz ratio) are spellings of one name
 
+_Hits = dict[str, list[tuple[Mention, tuple[int, int, str]]]]
+
+
+def _people(data: CheckInput) -> tuple[list[int], Callable[[int], tuple[int, int]]]:
+    """One person per name and document: (each mention's group, named by the index of its
+    first mention, -1 for a group of one; the sort key that orders groups by their name group's first mention,
+    then by their own first mention)."""
+    doc = {s.id: s.doc_id for s in data.segments}
+    rep = data.name_groups
+    keys = [(doc[m.seg_id], rep[m.stem]) for m in data.mentions]
+    last = len(keys) - 1
+    first = {keys[i]: i for i in range(last, -1, -1)}
+    name_first = {keys[i][1]: i for i in range(last, -1, -1)}
+    group_of = [first[k] for k in keys]
+    size = Counter(group_of)
+    return [g if size[g] > 1 else -1 for g in group_of], lambda g: (name_first[keys[g][1]], g)
+
+
+def _renderings_by_group(mentions: list[Mention], found: list[tuple[int, int, str] | None],
+                         group_of: list[int], order: Callable[[int], tuple[int, int]],
+                         ) -> list[_Hits]:
+    """For each group (in ``order``) that one system renders: rendering key → (mention,
+    English word), mentions in order. Only the rendered mentions are visited (most are not)."""
+    by_group: dict[int, _Hits] = {}
+    for i in [i for i, hit in enumerate(found) if hit is not None and group_of[i] >= 0]:
+        hit = found[i]
+        assert hit is not None
+        by_group.setdefault(group_of[i], {}).setdefault(rendering_key(hit[2]), []).append(
+            (mentions[i], hit))
+    return [by_group[g] for g in sorted(by_group, key=order)]
+
 
 @register
 class NameRendering(Check):
@@ -241,22 +281,10 @@ class NameRendering(Check):
     def run(self, data: CheckInput) -> Iterable[Flag]:
         from rapidfuzz.fuzz import ratio
 
-        doc = {s.id: s.doc_id for s in data.segments}
-        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for rep, idx in _groups(data).items():  # one person per name and document
-            for i in idx:
-                groups[(doc[data.mentions[i].seg_id], rep)].append(i)
-        mentions = data.mentions
+        group_of, order = _people(data)
         ref = reference_renderings(data)
         for system, found in renderings(data).items():
-            for idx in groups.values():
-                if len(idx) < 2:
-                    continue
-                seen: dict[str, list[tuple[Mention, tuple[int, int, str]]]] = {}
-                for i in idx:
-                    hit = found[i]
-                    if hit is not None:
-                        seen.setdefault(rendering_key(hit[2]), []).append((mentions[i], hit))
+            for seen in _renderings_by_group(data.mentions, found, group_of, order):
                 if len(seen) < 2:
                     continue
                 # spelling variants: alike, and not one the other plus a suffix (Iraq/Iraqi)
