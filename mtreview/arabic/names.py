@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from mtreview.arabic.name_align import (  # noqa: F401  (re-exported: one import for callers)
     EN_CAPITAL_RE,
@@ -89,9 +89,9 @@ DEMONYMS = frozenset(normalize(w) for w in """
 شيعي سني مسيحي يهودي مسلم إنجليزي انجليزي كندي أسترالي استرالي تركماني أمازيغي
 """.split())
 
-@dataclass(frozen=True)
-class Mention:
-    """One name mention in a source segment; ``form`` is ``text[start:end]``."""
+class Mention(NamedTuple):
+    """One name mention in a source segment; ``form`` is ``text[start:end]`` (a named tuple:
+    a corpus has hundreds of thousands, made fast and kept small)."""
 
     seg_id: int
     start: int
