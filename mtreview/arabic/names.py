@@ -154,6 +154,7 @@ class _Caps(dict[str, set[str]]):
         return w
 
 
+@lru_cache(maxsize=1 << 16)
 def _eligible(stem: str) -> bool:
     return not (len(stem) < 3 or stem in STOPWORDS or stem in TRIGGERS or _is_demonym(stem))
 
@@ -375,8 +376,9 @@ def word_spans(text: str, word: str, start: int = 0) -> Iterable[tuple[int, int]
     right after a stray mark, e.g. a tatweel after punctuation, is not found here.)"""
     n = len(text)
     while (i := text.find(word, start)) >= 0:
-        j = i + len(word)
-        if (j == n or not ARABIC_WORD_CHAR_RE.match(text, j)) and not _inside_token(text, i):
+        j = i + len(word)  # a space on either side is the common case: no regex needed
+        if (j == n or text[j].isspace() or not ARABIC_WORD_CHAR_RE.match(text, j)) and (
+                i == 0 or text[i - 1].isspace() or not _inside_token(text, i)):
             yield i, j
         start = j
 
