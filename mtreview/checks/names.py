@@ -121,26 +121,31 @@ def _in_one_document(data: CheckInput, ms: list[Mention]) -> bool:
     return any(len(f) > 1 for f in forms.values())
 
 
-def _by_segment(data: CheckInput) -> dict[int, tuple[list[int], set[str]]]:
-    """seg_id → (its mentions as indices into ``data.mentions``, their consonant keys),
-    computed once per run."""
+_Segment = tuple[list[int], set[str], list[Mention]]
+
+
+def _by_segment(data: CheckInput) -> dict[int, _Segment]:
+    """seg_id → (its mentions as indices into ``data.mentions``, their consonant keys, the
+    mentions), computed once per run."""
     cached = data.cache.get("mentions_by_segment")
     if cached is None:
         by_seg: dict[int, list[int]] = defaultdict(list)
         for i, m in enumerate(data.mentions):
             by_seg[m.seg_id].append(i)
-        cached = data.cache["mentions_by_segment"] = {
-            seg_id: (idx, {k for i in idx for k in probe(data.mentions[i].stem)[0]})
-            for seg_id, idx in by_seg.items()}
+        cached = data.cache["mentions_by_segment"] = {}
+        for seg_id, idx in by_seg.items():
+            ms = [data.mentions[i] for i in idx]
+            cached[seg_id] = (idx, {k for m in ms for k in probe(m.stem)[0]}, ms)
     return cached
 
 
-def _aligned(data: CheckInput, seg_id: int, text: str) -> list[tuple[int, int, str] | None]:
+def _aligned(data: CheckInput, seg_id: int, text: str,
+             segment: _Segment | None = None) -> list[tuple[int, int, str] | None]:
     """The English word of ``text`` that each mention of segment ``seg_id`` aligns with (in
-    :func:`_by_segment`'s order; all of the segment's mentions compete for the words)."""
-    idx, keys = _by_segment(data)[seg_id]
-    cache = data.cache.setdefault("english_words", {})
-    return align([data.mentions[i] for i in idx], english_names(text, cache, keys))
+    :func:`_by_segment`'s order, which ``segment`` is when given; all of the segment's
+    mentions compete for the words)."""
+    _, keys, ms = segment or _by_segment(data)[seg_id]
+    return align(ms, english_names(text, data.cache.setdefault("english_words", {}), keys))
 
 
 def _same_english(data: CheckInput, idx: list[int]) -> bool:
@@ -165,14 +170,15 @@ def renderings(data: CheckInput) -> dict[str, list[tuple[int, int, str] | None]]
         return data.cache["renderings"]
     out: dict[str, list] = {system: [None] * len(data.mentions) for system in data.systems}
     systems = [(out[system], outputs) for system, outputs in data.systems.items()]
-    for seg_id, (idx, _) in _by_segment(data).items():
+    for seg_id, segment in _by_segment(data).items():
+        idx = segment[0]
         done: dict[str, list[tuple[int, int, str] | None]] = {}  # systems often agree
         for found, outputs in systems:
             text = outputs.get(seg_id)
             if text:
                 words = done.get(text)
                 if words is None:
-                    words = done[text] = _aligned(data, seg_id, text)
+                    words = done[text] = _aligned(data, seg_id, text, segment)
                 for i, w in zip(idx, words):
                     found[i] = w
     data.cache["renderings"] = out
@@ -183,10 +189,10 @@ def reference_renderings(data: CheckInput) -> list[tuple[int, int, str] | None]:
     """For each mention, the English word of the first reference it aligns with, or None."""
     if "reference_renderings" not in data.cache:
         found: list = [None] * len(data.mentions)
-        for seg_id, (idx, _) in _by_segment(data).items():
+        for seg_id, segment in _by_segment(data).items():
             refs = data.references.get(seg_id)
             if refs:
-                for i, w in zip(idx, _aligned(data, seg_id, refs[0])):
+                for i, w in zip(segment[0], _aligned(data, seg_id, refs[0], segment)):
                     found[i] = w
         data.cache["reference_renderings"] = found
     return data.cache["reference_renderings"]
