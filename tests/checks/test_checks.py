@@ -3,6 +3,8 @@ spans and forms point at the text exactly."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from mtreview.checks import CHECKS, CheckInput, load_checks, run_checks
@@ -149,3 +151,34 @@ def test_run_checks_accepts_a_project(tmp_path):
         flags = run_checks(project)
         assert [(f.check, f.segments) for f in flags] == [("number-mismatch", (1,))]
         assert run_checks(project.store) == flags
+
+
+def _copy(lines: list[str]) -> list[str]:
+    return ["".join(list(line)) for line in lines]  # equal texts, other objects
+
+
+def test_systems_that_agree_get_the_same_flags():
+    """Outputs shared by several systems are checked once (numbers, scripts, repetition,
+    name alignment): each system still gets every flag of its own, under its name."""
+    src = ["أريد أن أحجز مائدة للعشاء الليلة.", "هل ستفحص الحقائب كل على حدة في الجمرك ؟",
+           "وقال هشام الهاشمي إن ٣ رجال فروا.", "وقال الهاشمي لرويترز إنهم فروا."]
+    a = ["I want table table table table.", "سا سا سا ساodania",
+         "Hisham al-Hashimi said 4 men fled.", "Hashemi told Reuters they had fled."]
+    b = ["I want to book a table for dinner tonight.", "Will you inspect each bag separately?",
+         "Hisham al-Hashimi said 3 men fled.", "Hashimi told Reuters they had fled."]
+    data, flags = _run(src, {"A": a, "B": b, "A2": _copy(a), "B2": _copy(b)})
+    _, alone = _run(src, {"A": a, "B": b})
+    assert {f.check for f in alone if f.system == "A"} >= {"repetition", "untranslated",
+                                                           "number-mismatch", "name-rendering"}
+
+    def renamed(f, system):  # the flag as another system's ("A spells …" → "A2 spells …")
+        message = f.message.replace(f"{f.system} ", f"{system} ", 1) \
+            if f.message.startswith(f"{f.system} ") else f.message
+        return replace(f, system=system, message=message, spans=tuple(
+            replace(s, system=system) if s.system == f.system else s for s in f.spans))
+
+    for system, twin in (("A", "A2"), ("B", "B2")):
+        mine = [f for f in alone if f.system == system]
+        assert [renamed(f, twin) for f in mine] == [f for f in flags if f.system == twin]
+        assert mine == [f for f in flags if f.system == system]
+    _assert_spans_match(data, flags)
