@@ -36,7 +36,7 @@ def _core(written: str, article: bool) -> str:
     return form[2:] if article and form.startswith(("ال", "أل", "ٱل")) else form
 
 
-_FORM, _STEM = attrgetter("form"), attrgetter("stem")
+_FORM, _STEM, _SEG = attrgetter("form"), attrgetter("stem"), attrgetter("seg_id")
 _FORM_ARTICLE = attrgetter("form", "article")
 
 
@@ -248,17 +248,17 @@ _Hits = dict[str, list[tuple[Mention, tuple[int, int, str]]]]
 
 def _people(data: CheckInput) -> tuple[list[int], Callable[[int], tuple[int, int]]]:
     """One person per name and document: (each mention's group, named by the index of its
-    first mention, -1 for a group of one; the sort key that orders groups by their name group's first mention,
-    then by their own first mention)."""
+    first mention, -1 for a group of one; the sort key that orders groups by their name
+    group's first mention, then by their own first mention). Built with C-level maps."""
     doc = {s.id: s.doc_id for s in data.segments}
-    rep = data.name_groups
-    keys = [(doc[m.seg_id], rep[m.stem]) for m in data.mentions]
-    last = len(keys) - 1
-    first = {keys[i]: i for i in range(last, -1, -1)}
-    name_first = {keys[i][1]: i for i in range(last, -1, -1)}
-    group_of = [first[k] for k in keys]
+    reps = list(map(data.name_groups.__getitem__, map(_STEM, data.mentions)))
+    keys = list(zip(map(doc.__getitem__, map(_SEG, data.mentions)), reps))
+    backwards = range(len(keys) - 1, -1, -1)  # the first index wins: written last
+    first = dict(zip(reversed(keys), backwards))
+    name_first = dict(zip(reversed(reps), backwards))
+    group_of = list(map(first.__getitem__, keys))
     size = Counter(group_of)
-    return [g if size[g] > 1 else -1 for g in group_of], lambda g: (name_first[keys[g][1]], g)
+    return [g if size[g] > 1 else -1 for g in group_of], lambda g: (name_first[reps[g]], g)
 
 
 def _renderings_by_group(mentions: list[Mention], found: list[tuple[int, int, str] | None],
@@ -323,12 +323,13 @@ class NameDropped(Check):
         found = renderings(data)
         if len(found) < 3:
             return
-        for i, m in enumerate(data.mentions):
-            present = {s: hit for s, f in found.items() if (hit := f[i]) is not None}
-            missing = [s for s in found if s not in present]
-            if len(missing) != 1 or len(present) < 2:
-                continue
-            system = missing[0]
+        names = list(found)
+        for i, hits in enumerate(zip(*found.values())):
+            if hits.count(None) != 1:
+                continue  # every system renders it, or two or more do not
+            m = data.mentions[i]
+            present = {s: hit for s, hit in zip(names, hits) if hit is not None}
+            system = names[hits.index(None)]
             text = data.systems[system].get(m.seg_id) or ""
             others = {w[2] for w in present.values()}
             folded = fold_latin(text).lower()
