@@ -99,13 +99,22 @@ def aligned(stem: str, caps: Mapping[str, set[str]]) -> str | None:
     keys = arabic_keys(stem)
     if len(keys[0]) < 2 or (len(keys[0]) == 2 and len(stem) < 4):
         return None
+    roman, best, top = romanize(stem), None, -1.0
+    for k in keys:
+        for w in caps.get(k, ()):
+            score = _likeness(roman, w)
+            if score > top or (score == top and best is not None and w > best):
+                best, top = w, score  # the highest score; of equals, the greatest word
+    return best if top >= (65.0 if len(keys[0]) == 2 else 50.0) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _likeness(roman: str, word: str) -> float:
+    """How alike a romanised stem and a rendering key sound (rapidfuzz ratio, 0–100): the
+    same names meet the same English words all through a corpus."""
     from rapidfuzz.fuzz import ratio
 
-    need = 65.0 if len(keys[0]) == 2 else 50.0
-    roman = romanize(stem)
-    best = max(((ratio(roman, sounded(w)), w) for k in keys for w in caps.get(k, ())),
-               default=None)
-    return best[1] if best and best[0] >= need else None
+    return float(ratio(roman, sounded(word)))
 
 
 # -- aligning mentions with their English renderings -----------------------------------
@@ -166,8 +175,6 @@ def align(mentions: Sequence[Mention], names: Mapping[str, list[tuple[int, int, 
     """Assign each mention of one segment at most one English word of ``names`` (from
     :func:`english_names` of one translation), best romanisation similarity first; each
     word serves one mention."""
-    from rapidfuzz.fuzz import ratio
-
     out: list[tuple[int, int, str] | None] = [None] * len(mentions)
     if not names:
         return out
@@ -176,7 +183,7 @@ def align(mentions: Sequence[Mention], names: Mapping[str, list[tuple[int, int, 
         keys, roman = probe(m.stem)
         for key in keys:
             for word in names.get(key, ()):
-                score = ratio(roman, sounded(rendering_key(word[2])))
+                score = _likeness(roman, rendering_key(word[2]))
                 if score >= min_score:
                     cands.append((score, i, word))
     used: set[int] = set()
