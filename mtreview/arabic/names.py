@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from mtreview.arabic.name_align import (  # noqa: F401  (re-exported: one import for callers)
@@ -216,6 +217,13 @@ class NameFinder:
         found = [m for m in found if m.article or m.stem in attested
                  or not _glued(source_of[m.seg_id], m.start)]
         found = _resplit(found, self.evidence)
+        found += self._others(segments, english, found)
+        found.sort(key=attrgetter("seg_id", "start"))
+        return found
+
+    def _others(self, segments: list[tuple[int, str]], english: Mapping[int, Sequence[str]],
+                found: list[Mention]) -> list[Mention]:
+        """The other occurrences of the stems of ``found`` (those not in ``found``)."""
         known = {m.stem for m in found} - STOPWORDS
         seen = {(m.seg_id, m.start) for m in found}
         spelled = {strip_diacritics(m.form[2:] if m.article else m.form) for m in found}
@@ -226,18 +234,20 @@ class NameFinder:
                 a = info.a if info.a.stem in known else split_clitics(w, known=known.__contains__)
                 if a.stem in known:
                     hit[w] = (a, strip_diacritics(a.stem_surface) in spelled)
-        for seg_id, text in segments:  # other occurrences of stems known as names
+        out = []
+        for seg_id, text in segments:
             words = hit.keys() & ARABIC_WORD_RE.findall(text)
+            texts = english.get(seg_id) if words else None
             for word in words:
                 a, as_spelled = hit[word]
-                if not as_spelled and english.get(seg_id) \
-                        and not self._in_english(a.stem, english[seg_id]):
+                if not as_spelled and texts and not self._in_english(a.stem, texts):
                     continue  # فرادى "singles" is not فـ + رادي "Rady", أدين "convicted" not Eden
+                cut = a.article_start
                 for start, end in word_spans(text, word):
-                    if (seg_id, start + a.article_start) not in seen:
-                        found.append(_mention(seg_id, text, start, end, a, a.stem, False))
-        found.sort(key=lambda m: (m.seg_id, m.start))
-        return found
+                    if (seg_id, start + cut) not in seen:
+                        out.append(Mention(seg_id, start + cut, end, text[start + cut:end],
+                                           a.stem, a.article, False))
+        return out
 
     def _scan(self, seg_id: int, text: str, caps: _Caps) -> list[Mention]:
         known = self._words
