@@ -44,7 +44,9 @@ class OneLineParser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command`` alone (a run imports only its own
+    command module; ``--help`` and unknown commands get them all)."""
     parser = OneLineParser(
         prog="mtreview",
         description="Review Arabic→English machine translation in the terminal.",
@@ -52,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mtreview {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name, module_name in COMMANDS.items():
+        if command is not None and name != command:
+            continue
         if importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
@@ -62,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()

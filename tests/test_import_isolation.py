@@ -38,3 +38,18 @@ def test_help_is_light():
     loaded = loaded_after(code)
     for heavy in ("torch", "transformers", "textual", "datasets", "numpy"):
         assert heavy not in loaded, heavy
+
+
+def test_a_command_imports_only_its_own_command_module(tmp_path):
+    code = ("import sys\nfrom mtreview import cli\n"
+            f"rc = cli.main(['status', {str(tmp_path / 'none')!r}])\n"
+            "print('\\n'.join(m for m in sys.modules if m.startswith('mtreview.commands.')))\n"
+            "print('rc', rc)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[-2:] == ["rc", "2"]
+    assert out[:-2] == ["mtreview.commands.status"]
+    # --help still lists every command
+    help_text = subprocess.run([sys.executable, "-m", "mtreview", "--help"], capture_output=True,
+                               text=True, check=True).stdout
+    assert all(name in help_text for name in ("init", "report", "import-reviews", "demo"))
