@@ -17,6 +17,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--metric-model", metavar="METRIC=MODEL", action="append", default=[],
                    help="checkpoint of a neural metric (comet, cometkiwi, metricx): a local "
                         "directory, a card in models/metrics/ or a cached hub id; repeatable")
+    p.add_argument("--metric-precision", metavar="auto|fp32|bf16", default="auto",
+                   help="precision of the neural metrics: fp32 gives the reference "
+                        "implementations' scores, bf16 is ~4x faster on GPUs and on CPUs with "
+                        "AMX, within ~1e-2 (default: auto, bf16 with CUDA, else fp32)")
     p.add_argument("--baseline", metavar="SYSTEM", default=None,
                    help="system the others are tested against (default: the first system)")
     p.add_argument("--bootstrap", metavar="N", default="1000",
@@ -83,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
             _check_output(project, out)
         report = build_report(project, metrics=args.metrics, baseline=args.baseline,
                               bootstrap=bootstrap, ar=ar, seed=seed,
-                              metric_models=_metric_models(args.metric_model))
+                              metric_models=_metric_models(args.metric_model),
+                              metric_precision=args.metric_precision)
     text = RENDERERS[args.format](report, **({"raw": True} if args.raw_csv else {}))
     if out is None:
         print(text, end="")

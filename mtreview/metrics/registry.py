@@ -79,8 +79,9 @@ class Metric:
         """A fresh sacrebleu metric object (CLI defaults; sentence-level variant if asked)."""
         raise NotImplementedError
 
-    def with_model(self, model: str | None) -> Metric:
-        """This metric scored with ``model`` (``--metric-model``); only model metrics take one."""
+    def with_model(self, model: str | None, precision: str = "auto") -> Metric:
+        """This metric scored with ``model`` (``--metric-model``) in ``precision``
+        (``--metric-precision``); only model metrics take them."""
         if model is None:
             return self
         from mtreview.errors import UserError
@@ -346,21 +347,23 @@ class NeuralMetric(SegmentMetric):
 
     needs_source = True
     model: str | None = None
+    precision = "fp32"  # resolved: fp32 or bf16
 
-    def with_model(self, model: str | None) -> NeuralMetric:
+    def with_model(self, model: str | None, precision: str = "auto") -> NeuralMetric:
+        from mtreview.metrics.neural import resolve_precision
         bound = type(self)()
-        bound.model = model
+        bound.model, bound.precision = model, resolve_precision(precision)
         return bound
 
     def signature(self, num_refs: int, sentence: bool = False) -> str:
         from mtreview.metrics.neural import signature
-        return signature(self.name, self.model)
+        return signature(self.name, self.model, self.precision)
 
     def segment_scores(self, hyps, refs, sources):
         from mtreview.metrics.neural import checkpoint, segment_scores
         ref = list(refs[0]) if self.needs_references and refs else None
         return segment_scores(checkpoint(self.name, self.model), list(hyps), list(sources),
-                              ref, self.label)
+                              ref, self.label, self.precision)
 
 
 class Comet(NeuralMetric):

@@ -204,12 +204,16 @@ def _parse_metrics(metrics: Sequence[str] | str | None) -> tuple[str, ...]:
     return names
 
 
-def _bind_models(names: tuple[str, ...], models: dict[str, str]) -> dict:
-    """Each metric to report, bound to its ``--metric-model`` (UserError for a stray one)."""
+def _bind_models(names: tuple[str, ...], models: dict[str, str], precision: str) -> dict:
+    """Each metric to report, bound to its ``--metric-model`` and the precision of model
+    metrics (UserError for a stray model or an unknown precision)."""
+    from mtreview.metrics.neural import resolve_precision
+
     for m in models:
         if m not in names:
             raise UserError(f"--metric-model {m}: {m} is not among --metrics")
-    return {m: METRICS[m].with_model(models.get(m)) for m in names}
+    resolve_precision(precision)  # refused even when no model metric is asked for
+    return {m: METRICS[m].with_model(models.get(m), precision) for m in names}
 
 
 def _check_count(name: str, value: int) -> int:
@@ -222,18 +226,20 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
                  baseline: str | None = None, bootstrap: int = DEFAULT_BOOTSTRAP,
                  ar: int = DEFAULT_AR, seed: int | None = DEFAULT_SEED,
                  systems: Sequence[str] | None = None,
-                 metric_models: dict[str, str] | None = None) -> Report:
+                 metric_models: dict[str, str] | None = None,
+                 metric_precision: str = "auto") -> Report:
     """Everything the report shows, from ``project`` (a :class:`Project`).
 
     ``metrics``: names from ``METRICS`` (or a comma-separated string; ``()``/"none": human
     scores only). ``baseline``: defaults to the first system. ``bootstrap``/``ar``: number of
     paired bootstrap resamples / randomisation trials (0 disables). ``seed``: as sacrebleu's
     ``SACREBLEU_SEED``. ``systems``: report only these (default: all, in project order).
-    ``metric_models``: metric → model (path, card or hub id) for the model metrics.
+    ``metric_models``: metric → model (path, card or hub id) for the model metrics;
+    ``metric_precision``: theirs (``auto``, ``fp32``, ``bf16``: ``mtreview.metrics.neural``).
     Raises ``UserError`` on bad input.
     """
     names = _parse_metrics(metrics)
-    bound = _bind_models(names, metric_models or {})
+    bound = _bind_models(names, metric_models or {}, metric_precision)
     bootstrap = _check_count("bootstrap", bootstrap)
     ar = _check_count("ar", ar)
     store = project.store

@@ -83,6 +83,29 @@ def test_report_scores_cache_and_every_format(project):
                 assert again["signatures"][m] == first["signatures"][m]
 
 
+def test_bf16_scores_are_cached_apart_and_close_to_fp32(project):
+    """--metric-precision bf16 (the fast path on GPUs and AMX CPUs) gives scores of its own
+    signature, near the fp32 ones; auto is fp32 on a machine without CUDA."""
+    from mtreview.metrics.neural import cuda_wanted
+
+    proj, models = project["dir"], project["models"]
+    args = ["report", proj, "--metrics", "comet,cometkiwi,metricx", *models,
+            "--bootstrap", "0", "--ar", "0", "--format", "json"]
+    runs = {p: json.loads(ok(*args, "--metric-precision", p).stdout)
+            for p in ("fp32", "bf16", "auto")}
+    for m, tolerance in (("comet", 0.05), ("cometkiwi", 0.05), ("metricx", 1.0)):
+        sig32, sig16 = runs["fp32"]["signatures"][m], runs["bf16"]["signatures"][m]
+        assert "|prec:fp32|" in sig32 and sig16 == sig32.replace("prec:fp32", "prec:bf16")
+        if not cuda_wanted():
+            assert runs["auto"]["signatures"][m] == sig32
+        a = [row["scores"]["bloom"][m] for row in runs["fp32"]["segment_scores"]]
+        b = [row["scores"]["bloom"][m] for row in runs["bf16"]["segment_scores"]]
+        diffs = [abs(x - y) for x, y in zip(a, b)]
+        assert 0 < max(diffs) <= tolerance, (m, max(diffs))  # computed apart, yet close
+    again = json.loads(ok(*args, "--metric-precision", "bf16").stdout)
+    assert again["segment_scores"] == runs["bf16"]["segment_scores"]
+
+
 def _digest(d: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(d.iterdir()):
@@ -105,6 +128,8 @@ def _digest(d: Path) -> str:
     (["--metrics", "metricx", "--metric-model", f"metricx={FIX / 'comet-tiny'}"],
      "is not a MetricX checkpoint"),
     (["--metrics", "comet", "--metric-model", "comet=no/such/dir"], "not found"),
+    (["--metrics", "comet", "--metric-precision", "fp16"], "must be one of auto, fp32, bf16"),
+    (["--metrics", "bleu", "--metric-precision", "\x1b[31m"], "must be one of auto, fp32, bf16"),
     (["--metrics", "cometkiwi", "--metric-model", "cometkiwi=wmt22-comet-da"],
      "is for comet, not cometkiwi"),
 ])

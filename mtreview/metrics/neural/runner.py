@@ -1,5 +1,6 @@
 """Run a neural metric fast: length-sorted batches under a token budget, inference_mode,
-bf16 on CUDA, every free core on the CPU, a progress bar (tqdm, on stderr).
+the precision asked for (bf16 by default on CUDA; see ``mtreview.metrics.neural``), every free
+core on the CPU, a progress bar (tqdm, on stderr).
 
 Models stay loaded for the process (a report scores several systems with one model).
 """
@@ -18,10 +19,13 @@ BATCH_TOKENS_CPU = 4096
 BATCH_TOKENS_CUDA = 32768
 
 
-def device_and_dtype() -> tuple[str, torch.dtype]:
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
+
+
+def device() -> str:
     if torch.cuda.is_available() and os.environ.get("MTREVIEW_NEURAL_DEVICE", "") != "cpu":
-        return "cuda", torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return "cpu", torch.float32
+        return "cuda"
+    return "cpu"
 
 
 def set_threads() -> None:
@@ -32,14 +36,15 @@ def set_threads() -> None:
 
 
 @lru_cache(maxsize=4)
-def load(ckpt: resolve.Checkpoint):
-    device, dtype = device_and_dtype()
+def load(ckpt: resolve.Checkpoint, precision: str = "fp32"):
+    """The model of ``ckpt`` with its weights in ``precision`` (``fp32`` or ``bf16``)."""
+    where, dtype = device(), DTYPES[precision]
     set_threads()
     if ckpt.family == "comet":
         from mtreview.metrics.neural.comet import CometModel
-        return CometModel(ckpt, device, dtype)
+        return CometModel(ckpt, where, dtype)
     from mtreview.metrics.neural.metricx import MetricXModel
-    return MetricXModel(ckpt, device, dtype)
+    return MetricXModel(ckpt, where, dtype)
 
 
 def batch_tokens(device: str) -> int:
@@ -136,8 +141,8 @@ def metricx_scores(model, mt: list[str], src: list[str], ref: list[str] | None,
 
 
 def score(ckpt: resolve.Checkpoint, mt: list[str], src: list[str], ref: list[str] | None,
-          label: str) -> list[float]:
-    model = load(ckpt)
+          label: str, precision: str = "fp32") -> list[float]:
+    model = load(ckpt, precision)
     if ckpt.family == "comet":
         return comet_scores(model, mt, src, ref, label)
     return metricx_scores(model, mt, src, ref, label)
