@@ -16,8 +16,9 @@ and the checkpoint stays at 1.2 GB instead of 2.2 GB. Kept in ``MTREVIEW_BENCH_D
 Segments: the first ``MTREVIEW_BENCH_LINES`` (default 32) FLORES devtest lines, BLOOM's
 translations. unbabel-comet: ``model.predict(batch_size=16, gpus=0)`` (comet-score's
 defaults, on the CPU); mtreview: ``segment_scores`` (token-budget batches of length-sorted
-distinct texts, inference_mode, auto threads). Model loading is outside both timings.
-Prints segments/s of each, the ratio, and the largest score difference.
+distinct texts, inference_mode, auto threads), in fp32 (parity) and again in bf16
+(``--metric-precision bf16``). Model loading is outside every timing. Prints segments/s of
+each, the ratios, the largest score differences, and the CPU's bf16 units.
 """
 
 from __future__ import annotations
@@ -128,4 +129,18 @@ def test_comet_speed_against_unbabel_comet(tmp_path):
           f"({theirs['seconds']:.1f} s)")
     print(f"  mtreview:            {n / seconds:.2f} segments/s ({seconds:.1f} s)")
     print(f"  ratio: {theirs['seconds'] / seconds:.2f}x; largest score difference {diff:.1e}")
+    load(c, "bf16")
+    t = time.perf_counter()
+    fast = segment_scores(c, mt, src, ref, precision="bf16")
+    s16 = time.perf_counter() - t
+    d16 = max(abs(a - b) for a, b in zip(fast, ours))
+    mean_shift = abs(sum(fast) - sum(ours)) / n
+    flags = Path("/proc/cpuinfo").read_text().split("flags", 2)[1].split("\n", 1)[0].split()
+    bf16_units = [f for f in ("amx_bf16", "avx512_bf16") if f in flags] or ["none"]
+    print(f"  mtreview --metric-precision bf16: {n / s16:.2f} segments/s ({s16:.1f} s): "
+          f"{theirs['seconds'] / s16:.2f}x unbabel-comet, {seconds / s16:.2f}x fp32; "
+          f"CPU bf16 units: {', '.join(bf16_units)}")
+    print(f"  bf16 against fp32: largest segment difference {d16:.1e}, system score moved "
+          f"{mean_shift:.1e}")
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
     assert diff < 1e-4
