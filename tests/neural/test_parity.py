@@ -74,3 +74,35 @@ def test_cometkiwi_matches_unbabel_comet_without_references(texts):
 def test_metricx_matches_google_metricx(texts, metricx_dir):
     _check(_scores("metricx", metricx_dir, texts, True), EXPECTED["metricx"])
     _check(_scores("metricx", metricx_dir, texts, False), EXPECTED["metricx_qe"])
+
+
+XCOMET = json.loads((FIX / "expected-xcomet.json").read_text("utf-8"))
+
+
+def _check_spans(got: list[list[dict]], want: list[list[dict]]) -> None:
+    assert len(got) == len(want)
+    for g_seg, w_seg in zip(got, want):
+        assert [(s["start"], s["end"], s["severity"], s["text"]) for s in g_seg] == \
+            [(s["start"], s["end"], s["severity"], s["text"]) for s in w_seg]
+        for g, w in zip(g_seg, w_seg):
+            assert abs(g["confidence"] - w["confidence"]) <= 1e-4
+
+
+@pytest.mark.parametrize("ref", [True, False], ids=["with-references", "quality-estimation"])
+def test_xcomet_scores_and_error_spans_match_unbabel_comet(texts, ref):
+    from mtreview.metrics.neural import FAMILY, segment_spans
+    from mtreview.metrics.neural.resolve import resolve
+    want = XCOMET["xcomet" if ref else "xcomet_qe"]
+    assert sum(map(len, want["error_spans"])) >= 30  # the fixture does predict spans
+    assert XCOMET["sha256"] == EXPECTED["sha256"]
+    metric = "comet" if ref else "cometkiwi"
+    _check(_scores(metric, FIX / "xcomet-tiny", texts, ref), want["scores"])
+    ckpt = resolve(metric, str(FIX / "xcomet-tiny"), FAMILY[metric])
+    refs = texts["ref"] if ref else None
+    _check_spans(segment_spans(ckpt, texts["mt"], texts["src"], refs), want["error_spans"])
+    # spans of segments this process has not scored are computed (here: in another order)
+    rev = lambda xs: None if xs is None else xs[::-1]
+    from mtreview.metrics.neural import runner
+    runner.load(ckpt).spans.clear()
+    _check_spans(segment_spans(ckpt, rev(texts["mt"]), rev(texts["src"]), rev(refs)),
+                 want["error_spans"][::-1])

@@ -75,3 +75,12 @@ def segment_scores(ckpt, mt: list[str], src: list[str], ref: list[str] | None,
                    label: str = "", precision: str = "fp32") -> list[float]:
     from mtreview.metrics.neural import runner
     return runner.score(ckpt, mt, src, ref, label or ckpt.name, precision)
+
+
+def segment_spans(ckpt, mt: list[str], src: list[str], ref: list[str] | None,
+                  label: str = "", precision: str = "fp32") -> list[list[dict]]:
+    """xCOMET's predicted error spans per segment (``[]`` each for other models): dicts with
+    ``start``, ``end`` (character offsets into the MT), ``severity`` (minor, major, critical),
+    ``confidence`` and ``text``, as unbabel-comet's ``metadata.error_spans``."""
+    from mtreview.metrics.neural import runner
+    return runner.error_spans(ckpt, mt, src, ref, label or ckpt.name, precision)

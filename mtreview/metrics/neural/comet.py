@@ -13,6 +13,8 @@ A checkpoint is ``checkpoints/model.ckpt`` (a PyTorch Lightning file: ``state_di
   truncated on its own first; the mixed layers' CLS embedding goes to the estimator.
   With both src and ref among the model's ``input_segments`` the score is the mean over
   mt+src, mt+ref and mt+src+ref, as unbabel-comet does.
+* ``xcomet_metric`` (xCOMET): the unified model plus a tag head on one encoder layer that
+  marks MT tokens as minor/major/critical errors; see ``mtreview.metrics.neural.xcomet``.
 
 Sentence embeddings (regression models) do not depend on the side a text is on, so each
 distinct text is encoded once, and kept for the next system of the same report.
@@ -27,7 +29,7 @@ import torch
 from mtreview.errors import UserError
 from mtreview.metrics.neural import resolve
 
-SUPPORTED = ("regression_metric", "unified_metric")
+SUPPORTED = ("regression_metric", "unified_metric", "xcomet_metric")
 
 
 def sparsemax(z: torch.Tensor) -> torch.Tensor:
@@ -45,8 +47,9 @@ class CometModel:
     """A loaded COMET-family checkpoint; ``score(mt, src, ref)`` gives segment scores."""
 
     def __init__(self, ckpt: resolve.Checkpoint, device: str, dtype: torch.dtype):
+        import transformers
         import yaml
-        from transformers import AutoTokenizer, XLMRobertaConfig, XLMRobertaModel
+        from transformers import AutoTokenizer
 
         data = torch.load(ckpt.weights, map_location="cpu", weights_only=False)
         hp = dict(data.get("hyper_parameters") or {})
@@ -55,21 +58,30 @@ class CometModel:
         except (OSError, yaml.YAMLError, TypeError) as e:
             raise UserError(f"{ckpt.path / 'hparams.yaml'}: {e}") from None
         self.kind = hp.get("class_identifier")
-        if self.kind not in SUPPORTED or hp.get("word_level_training"):
-            # xCOMET's score mixes in an MQM score decoded from its error spans: not done yet
+        if self.kind not in SUPPORTED or (hp.get("word_level_training")
+                                          and self.kind != "xcomet_metric"):
+            # a unified_metric trained with error spans (not xCOMET) predicts like neither
             what = "word-level (error span)" if self.kind in SUPPORTED else repr(self.kind)
             raise UserError(f"{ckpt.path}: COMET model class {what} is not supported "
-                            f"(supported: {', '.join(SUPPORTED)} without error spans)")
+                            f"(supported: {', '.join(SUPPORTED)}; error spans: xcomet_metric)")
         if hp.get("encoder_model", "XLM-RoBERTa") not in ("XLM-RoBERTa", "XLM-RoBERTa-XL"):
             raise UserError(f"{ckpt.path}: encoder {hp.get('encoder_model')!r} is not supported")
         enc = resolve.encoder_dir(str(hp.get("pretrained_model", "xlm-roberta-large")),
                                   ckpt.path)
         self.hp, self.device, self.dtype = hp, device, dtype
         self.tokenizer = AutoTokenizer.from_pretrained(str(enc))
-        config = XLMRobertaConfig.from_pretrained(str(enc))
+        self.raw_tokenizer = None  # tokenizer.json as written (xCOMET's span offsets)
+        if self.kind == "xcomet_metric" and (enc / "tokenizer.json").is_file():
+            from tokenizers import Tokenizer
+            self.raw_tokenizer = Tokenizer.from_file(str(enc / "tokenizer.json"))
+            self.raw_tokenizer.no_truncation()
+            self.raw_tokenizer.no_padding()
+        arch = "XLMRobertaXL" if hp.get("encoder_model") == "XLM-RoBERTa-XL" else "XLMRoberta"
+        config = getattr(transformers, f"{arch}Config").from_pretrained(str(enc))
         sd = data["state_dict"]
         # Any: transformers types PreTrainedModel.to() through a decorator mypy misreads
-        self.encoder: Any = cast(Any, XLMRobertaModel(config, add_pooling_layer=False))
+        self.encoder: Any = cast(Any, getattr(transformers, f"{arch}Model")(
+            config, add_pooling_layer=False))
         prefix = "encoder.model."
         enc_sd = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
         missing, _ = self.encoder.load_state_dict(enc_sd, strict=False)
@@ -91,6 +103,13 @@ class CometModel:
         self.pool = hp.get("pool", "avg")
         self.segments = list(hp.get("input_segments", ["mt", "src", "ref"]))
         self.needs_reference = self.kind == "regression_metric"
+        self.tagger: torch.nn.Module | None = None
+        self.spans: dict[tuple[str, str, str | None], list[dict]] = {}  # xCOMET's, by texts
+        if self.kind == "xcomet_metric":
+            from mtreview.metrics.neural import xcomet
+            self.segments = ["mt", "src", "ref"]  # as XCOMETMetric sets it, whatever hparams say
+            self.tagger, self.word_layer = xcomet.tag_head(ckpt, sd, hp, config)
+            self.tagger.to(device).eval()
         self.cache: dict[str, torch.Tensor] = {}
 
     @staticmethod
@@ -117,8 +136,15 @@ class CometModel:
 
     def embed(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Mixed (or chosen) layer, float32, [batch, length, hidden]."""
+        return self.mix_layers(self.layers(ids, mask), mask)
+
+    def layers(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The encoder's hidden states: embeddings, then each layer's output."""
         out = self.encoder(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-        layers = out.hidden_states
+        return tuple(out.hidden_states)
+
+    def mix_layers(self, layers: tuple[torch.Tensor, ...], mask: torch.Tensor) -> torch.Tensor:
+        """``layers`` mixed by the learned scalar mix (or the chosen one), float32."""
         if self.mix is None:
             return layers[int(self.layer)].float()
         weights, gamma, norm = self.mix

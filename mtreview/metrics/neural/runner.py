@@ -94,6 +94,11 @@ def run_batches(ids: Sequence[list[int]], pad: int, device: str, fn: Callable,
 def comet_scores(model, mt: list[str], src: list[str], ref: list[str] | None,
                  label: str) -> list[float]:
     device = model.device
+    if model.kind == "xcomet_metric":
+        from mtreview.metrics.neural import xcomet
+        scores, spans = xcomet.score(model, mt, src, ref, label, run_batches)
+        model.spans.update(zip(zip(mt, src, optional(ref, len(mt))), spans))
+        return scores
     if model.kind == "regression_metric":
         assert ref is not None  # a regression metric scores against references
         texts = [t for t in dict.fromkeys([*src, *mt, *ref]) if t not in model.cache]
@@ -138,6 +143,25 @@ def metricx_scores(model, mt: list[str], src: list[str], ref: list[str] | None,
     scores = run_batches(model.tokenize(texts), model.tokenizer.pad_token_id, model.device,
                          model.forward, label)
     return [float(x) for x in scores]
+
+
+def optional(texts: list[str] | None, n: int) -> list[str | None]:
+    return list(texts) if texts is not None else [None] * n
+
+
+def error_spans(ckpt: resolve.Checkpoint, mt: list[str], src: list[str],
+                ref: list[str] | None, label: str, precision: str = "fp32") -> list[list[dict]]:
+    """xCOMET's predicted error spans of each segment (those of the segments scored in this
+    process are kept with the model; the others are computed)."""
+    model = load(ckpt, precision)
+    if model.kind != "xcomet_metric":
+        return [[] for _ in mt]
+    keys = list(zip(mt, src, optional(ref, len(mt))))
+    todo = [i for i, k in enumerate(keys) if k not in model.spans]
+    if todo:
+        comet_scores(model, [mt[i] for i in todo], [src[i] for i in todo],
+                     [ref[i] for i in todo] if ref is not None else None, label)
+    return [model.spans[k] for k in keys]
 
 
 def score(ckpt: resolve.Checkpoint, mt: list[str], src: list[str], ref: list[str] | None,
