@@ -18,7 +18,7 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from mtreview.metrics.significance import (
     tests_to_bytes,
 )
 from mtreview.metrics.stats import RefSet, cache_value, cached_value, collect_stats
+from mtreview.report.spans import collect_spans
 
 if TYPE_CHECKING:  # human scores and agreement: imported when a project has reviews
     from mtreview.metrics import human
@@ -76,6 +77,8 @@ class Report:
     notes: tuple[str, ...] = ()
     computed_stats: int = 0  # per-segment statistics computed (not from the cache)
     attention: tuple[AttentionResult, ...] = ()  # campaign attention checks per reviewer
+    # system → metric → per seg_ids: xCOMET's error spans (mtreview.report.spans)
+    error_spans: dict[str, dict[str, list[list[dict]]]] = field(default_factory=dict)
 
     # -- derived ----------------------------------------------------------------------
     def score(self, system: str, metric: str) -> float:
@@ -161,11 +164,16 @@ class Report:
 
 
     def segment_rows(self) -> list[dict[str, Any]]:
-        """``segment_scores`` of :meth:`to_dict`: id, document and scores of each segment."""
-        return [{"id": sid, "doc": self.doc_of.get(sid, ""),
+        """``segment_scores`` of :meth:`to_dict`: id, document and scores of each segment
+        (and ``error_spans``, system → metric → spans, when a metric predicts them)."""
+        rows = [{"id": sid, "doc": self.doc_of.get(sid, ""),
                  "scores": {s: {m: self.segment_scores[s][m][i] for m in self.metrics}
                             for s in self.systems}}
                 for i, sid in enumerate(self.seg_ids)]
+        for i, row in enumerate(rows if self.error_spans else ()):
+            row["error_spans"] = {s: {m: spans[i] for m, spans in self.error_spans[s].items()}
+                                  for s in self.systems if s in self.error_spans}
+        return rows
 
 
 def _clean(x: float | None) -> float | None:
@@ -305,6 +313,8 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
                 for s in sys_names}
 
     human_sections = _human_sections(store, names, tests, sys_names, seg_ids, seg_scores)
+    spans = collect_spans(store, bound, names, refset, scored, digests, sources) \
+        if names and refset is not None else {}
     return Report(
         project=str(project.path), metrics=names, systems=tuple(sys_names), baseline=base,
         seg_ids=tuple(seg_ids), doc_of=doc_of,
@@ -312,7 +322,7 @@ def build_report(project, metrics: Sequence[str] | str | None = DEFAULT_METRICS,
         bootstrap=bootstrap, ar=ar, seed=seed, signatures=signatures,
         sentence_signatures=sent_sigs, tests=tests, documents=documents,
         segment_scores=seg_scores, human=human_sections, notes=tuple(notes),
-        computed_stats=computed, attention=_attention(store))
+        computed_stats=computed, attention=_attention(store), error_spans=spans)
 
 
 def _attention(store) -> tuple[AttentionResult, ...]:

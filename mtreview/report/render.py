@@ -108,6 +108,8 @@ def _segment_lines_fast(r: Report) -> list[str] | None:
     or a finite float (then ``json.dumps`` itself decides: ``default``, or an error)."""
     import numpy as np
 
+    if r.error_spans:  # rows with xCOMET's spans: json.dumps writes them
+        return None
     cols = [r.segment_scores[s][m] for s in r.systems for m in r.metrics]
     ids = list(r.seg_ids)
     docs = [r.doc_of.get(i, "") for i in ids]

@@ -106,6 +106,36 @@ def test_bf16_scores_are_cached_apart_and_close_to_fp32(project):
     assert again["segment_scores"] == runs["bf16"]["segment_scores"]
 
 
+def test_xcomet_error_spans_in_the_json_report_cached_with_the_scores(project):
+    """An xCOMET checkpoint as comet (with references) and as cometkiwi (without): each row of
+    ``segment_scores`` carries each system's predicted spans, unbabel-comet's on the parity
+    lines; a warm run reads them from the store (torch cannot be imported) and writes the
+    same JSON."""
+    from tests.neural.test_parity import XCOMET, _check_spans
+
+    xc = FIX / "xcomet-tiny"
+    args = ["report", project["dir"], "--metrics", "bleu,comet,cometkiwi",
+            "--metric-model", f"comet={xc}", "--metric-model", f"cometkiwi={xc}",
+            "--bootstrap", "0", "--ar", "0", "--format", "json", "--metric-precision", "fp32"]
+    first = ok(*args).stdout
+    rows = json.loads(first)["segment_scores"]
+    assert all(set(r["error_spans"]) == {"bloom", "mixed"} for r in rows)
+    assert all(set(r["error_spans"]["mixed"]) == {"comet", "cometkiwi"} for r in rows)
+    parity = [rows[i - 1] for i in XCOMET["flores_lines"]]
+    for m, k in (("comet", "xcomet"), ("cometkiwi", "xcomet_qe")):
+        _check_spans([r["error_spans"]["bloom"][m] for r in parity], XCOMET[k]["error_spans"])
+        got = [r["scores"]["bloom"][m] for r in parity]
+        assert max(abs(a - b) for a, b in zip(got, XCOMET[k]["scores"])) <= 1e-5
+    blocker = project["tmp"] / "no-torch"
+    (blocker / "torch").mkdir(parents=True, exist_ok=True)
+    (blocker / "torch" / "__init__.py").write_text("raise ImportError('torch was imported')\n")
+    env = {"PYTHONPATH": os.pathsep.join([str(blocker), os.environ.get("PYTHONPATH", "")])}
+    assert ok(*args, env=env).stdout == first
+    plain = json.loads(ok("report", project["dir"], "--metrics", "bleu", "--bootstrap", "0",
+                          "--ar", "0", "--format", "json").stdout)
+    assert "error_spans" not in plain["segment_scores"][0]  # other metrics: rows unchanged
+
+
 def _digest(d: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(d.iterdir()):

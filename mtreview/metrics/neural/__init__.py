@@ -84,3 +84,18 @@ def segment_spans(ckpt, mt: list[str], src: list[str], ref: list[str] | None,
     ``confidence`` and ``text``, as unbabel-comet's ``metadata.error_spans``."""
     from mtreview.metrics.neural import runner
     return runner.error_spans(ckpt, mt, src, ref, label or ckpt.name, precision)
+
+
+@lru_cache(maxsize=16)
+def gives_spans(metric: str, model: str | None) -> bool:
+    """Does the checkpoint predict error spans (an xCOMET, ``xcomet_metric``)? From its
+    ``hparams.yaml``, without torch."""
+    ckpt = checkpoint(metric, model)
+    if ckpt.family != "comet":
+        return False
+    import yaml
+    try:
+        hp = yaml.safe_load((ckpt.path / "hparams.yaml").read_text("utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False  # the model's loading says what is wrong
+    return isinstance(hp, dict) and hp.get("class_identifier") == "xcomet_metric"
