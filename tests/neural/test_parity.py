@@ -88,16 +88,18 @@ def _check_spans(got: list[list[dict]], want: list[list[dict]]) -> None:
             assert abs(g["confidence"] - w["confidence"]) <= 1e-4
 
 
+@pytest.mark.parametrize("model", ["xcomet", "xcomet_xl"])
 @pytest.mark.parametrize("ref", [True, False], ids=["with-references", "quality-estimation"])
-def test_xcomet_scores_and_error_spans_match_unbabel_comet(texts, ref):
+def test_xcomet_scores_and_error_spans_match_unbabel_comet(texts, model, ref):
+    """xcomet-tiny (XLM-R encoder) and xcomet-xl-tiny (XLM-R XL, as xCOMET-XL/XXL)."""
     from mtreview.metrics.neural import FAMILY, segment_spans
     from mtreview.metrics.neural.resolve import resolve
-    want = XCOMET["xcomet" if ref else "xcomet_qe"]
+    want = XCOMET[model if ref else model + "_qe"]
     assert sum(map(len, want["error_spans"])) >= 30  # the fixture does predict spans
     assert XCOMET["sha256"] == EXPECTED["sha256"]
-    metric = "comet" if ref else "cometkiwi"
-    _check(_scores(metric, FIX / "xcomet-tiny", texts, ref), want["scores"])
-    ckpt = resolve(metric, str(FIX / "xcomet-tiny"), FAMILY[metric])
+    metric, path = ("comet" if ref else "cometkiwi"), FIX / (model.replace("_", "-") + "-tiny")
+    _check(_scores(metric, path, texts, ref), want["scores"])
+    ckpt = resolve(metric, str(path), FAMILY[metric])
     refs = texts["ref"] if ref else None
     _check_spans(segment_spans(ckpt, texts["mt"], texts["src"], refs), want["error_spans"])
     # spans of segments this process has not scored are computed (here: in another order)
