@@ -1,4 +1,4 @@
-"""Neural metrics offline: COMET, CometKiwi and MetricX-24.
+"""Neural metrics offline: COMET, CometKiwi, xCOMET and MetricX-24.
 
 The metric declarations live in ``mtreview.metrics.registry`` (``NeuralMetric``); this
 package finds the checkpoint (``resolve``: no torch) and scores with it (``comet``,
@@ -8,6 +8,10 @@ so a report that reads its scores from the store's cache never loads them).
     from mtreview.metrics.neural import checkpoint, segment_scores
     ckpt = checkpoint("comet", "path/to/wmt22-comet-da")   # or a card name, or a hub id
     segment_scores(ckpt, mt=[...], src=[...], ref=[...])
+
+An xCOMET checkpoint (``xcomet_metric``) is used as ``comet`` (with references) or as
+``cometkiwi`` (without); ``segment_spans`` gives its predicted error spans
+(``mtreview.report.spans`` puts them in the report's JSON and caches them).
 
 Segment scores are cached by the report like every metric's statistics (``metrics.stats``:
 the store's ``stats`` table), under a signature that carries the checkpoint's sha256 and the
