@@ -162,7 +162,6 @@ class Report:
                            "rate": a.rate, "flagged": a.flagged} for a in self.attention],
         }
 
-
     def segment_rows(self) -> list[dict[str, Any]]:
         """``segment_scores`` of :meth:`to_dict`: id, document and scores of each segment
         (and ``error_spans``, system → metric → spans, when a metric predicts them)."""
