@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mtreview.core.types import ErrorSpan, Flag, Review
+from mtreview.metrics.neural.span_flags import CHECK_ID as XCOMET_CHECK_ID
 from mtreview.translate.qe import CHECK_ID as QE_CHECK_ID
 
 # flag severity → proposed span severity ("info" flags still deserve a look: minor)
@@ -30,6 +31,7 @@ CATEGORY = {
     "repetition": "Accuracy/Addition",
     "quote-balance": "Fluency/Punctuation",
     QE_CHECK_ID: "Accuracy/Mistranslation",  # mtreview qe: words the model finds unlikely
+    XCOMET_CHECK_ID: "Accuracy/Mistranslation",  # mtreview qe --xcomet: predicted spans
 }
 # A source-side flag of no system (name-variant: one name spelt several ways in the source)
 # is suggested in MQM only, as a source error on every card.
