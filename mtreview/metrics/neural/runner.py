@@ -22,10 +22,11 @@ BATCH_TOKENS_CUDA = 32768
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
 
 
-def device() -> str:
-    if torch.cuda.is_available() and os.environ.get("MTREVIEW_NEURAL_DEVICE", "") != "cpu":
-        return "cuda"
-    return "cpu"
+def _device() -> str:
+    """Where scores are computed: the GPU exactly when ``cuda_wanted`` (the same decision
+    that resolves ``--metric-precision auto``)."""
+    from mtreview.metrics.neural import cuda_wanted
+    return "cuda" if cuda_wanted() else "cpu"
 
 
 def set_threads() -> None:
@@ -38,7 +39,7 @@ def set_threads() -> None:
 @lru_cache(maxsize=4)
 def load(ckpt: resolve.Checkpoint, precision: str = "fp32"):
     """The model of ``ckpt`` with its weights in ``precision`` (``fp32`` or ``bf16``)."""
-    where, dtype = device(), DTYPES[precision]
+    where, dtype = _device(), DTYPES[precision]
     set_threads()
     if ckpt.family == "comet":
         from mtreview.metrics.neural.comet import CometModel
