@@ -30,10 +30,14 @@ def make_project(path: Path, n_segments: int, store: str = "sqlite") -> Path:
     return path
 
 
-def start_writer(project: Path, reviewer: str, n: int, ack: Path) -> subprocess.Popen:
+def start_writer(project: Path, reviewer: str, n: int, ack: Path,
+                 slow_after: int = 0) -> subprocess.Popen:
+    """A writer process saving ``n`` reviews; after ``slow_after`` saves (0: never) it waits
+    20 ms between saves, so that a test's kill lands mid-run however fast the machine."""
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     return subprocess.Popen([sys.executable, "-m", "tests.load", str(project), reviewer, str(n),
-                             str(ack)], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+                             str(ack), str(slow_after)], cwd=REPO, env=env,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def times(ack: Path) -> list[float]:
@@ -52,7 +56,7 @@ def acknowledged(ack: Path) -> list[tuple[int, float]]:
     return out
 
 
-def main(project: str, reviewer: str, n: int, ack: str) -> int:
+def main(project: str, reviewer: str, n: int, ack: str, slow_after: int = 0) -> int:
     with Project.open(project) as p, open(ack, "a", buffering=1) as out:
         store = p.store
         for seg in range(1, n + 1):
@@ -62,8 +66,11 @@ def main(project: str, reviewer: str, n: int, ack: str) -> int:
             t = time.perf_counter()
             store.save_review(review)
             out.write(f"{seg} {time.perf_counter() - t:.6f} {time.time():.6f}\n")
+            if slow_after and seg >= slow_after:
+                time.sleep(0.02)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]))
+    sys.exit(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4],
+                  int(sys.argv[5]) if len(sys.argv) > 5 else 0))

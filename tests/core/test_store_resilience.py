@@ -29,7 +29,9 @@ def test_a_killed_writer_keeps_every_acknowledged_save(engine, tmp_path):
     project = make_project(tmp_path / "p", 400, store)
     try:
         acks = [tmp_path / f"w{i}.ack" for i in range(3)]
-        procs = [start_writer(project, f"w{i}", 400, acks[i]) for i in range(3)]
+        # w0 slows down after 40 saves, so the kill lands mid-run on a fast machine too
+        procs = [start_writer(project, f"w{i}", 400, acks[i], slow_after=40 if i == 0 else 0)
+                 for i in range(3)]
         end = time.monotonic() + 60
         while len(acknowledged(acks[0])) < 40 and time.monotonic() < end:
             time.sleep(0.05)
@@ -68,7 +70,10 @@ def test_writers_survive_a_postgresql_restart(tmp_path):
         acks = [tmp_path / f"w{i}.ack" for i in range(3)]
         procs = [start_writer(project, f"w{i}", 300, acks[i]) for i in range(3)]
         end = time.monotonic() + 60
-        while len(acknowledged(acks[0])) < 30 and time.monotonic() < end:
+        # every writer connected and saving (a first connection is not retried: a wrong URL
+        # fails at once), w0 thirty saves in
+        while (len(acknowledged(acks[0])) < 30 or not all(acknowledged(a) for a in acks)) \
+                and time.monotonic() < end:
             time.sleep(0.05)
         _pg_restart()
         errors = [p.communicate(timeout=300)[1] for p in procs]
