@@ -361,11 +361,14 @@ def replacement(text: str, others: list[str], word: tuple[int, int, str], other:
                 like: Callable[[str], bool] | None = None) -> tuple[int, int, str] | None:
     """What ``text`` has where the ``others`` have the name ``word`` (a span of ``other``):
     the run of capitalised words of ``text`` that none of the others has, nearest to the
-    name's relative place (John F. Kennedy for John Nixon); None when there is none."""
+    name's relative place (John F. Kennedy for John Nixon); None when there is none. A run
+    that shares a word with the name's own run in ``other`` comes first, wherever it is
+    (Adam Werritty for Adam Cuerden, not a later "House")."""
     from mtreview.arabic.name_align import EN_STOP
 
     seen = {fold_latin(w).lower() for o in others for w in _WORD_RE.findall(o)}
     where = word[0] / max(1, len(other))
+    anchors = _anchors(other, word)
     best = None
     for run in _CAP_RUN_RE.finditer(text):
         new = [w for w in _WORD_RE.findall(run.group())
@@ -380,9 +383,25 @@ def replacement(text: str, others: list[str], word: tuple[int, int, str], other:
         else:
             run_start, group = run.start(), run.group()
         dist = abs(run_start / max(1, len(text)) - where)
+        if anchors & {fold_latin(w).lower() for w in _WORD_RE.findall(group)}:
+            dist -= 1.0  # the name's companion (a first name) is in this run
         if best is None or dist < best[0]:
             best = (dist, (run_start, run.end(), group))
     return best[1] if best and best[0] <= 0.35 else None
+
+
+def _anchors(other: str, word: tuple[int, int, str]) -> set[str]:
+    """The other words (folded, not stop words) of the capitalised run of ``other`` that
+    holds ``word``: Adam for Cuerden in "Adam Cuerden"."""
+    from mtreview.arabic.name_align import EN_STOP
+
+    for run in _CAP_RUN_RE.finditer(other):
+        if run.start() <= word[0] < run.end():
+            own = {fold_latin(w).lower() for w in _WORD_RE.findall(word[2])}
+            return {f for w in _WORD_RE.findall(run.group())
+                    if (f := fold_latin(w).lower()) not in own and f not in EN_STOP
+                    and len(f) > 1}
+    return set()
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")

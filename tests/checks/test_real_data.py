@@ -111,3 +111,11 @@ def test_flores_bloom_names_kennedy_for_nixon(flores_project):
     (nixon,) = [f for f in flags if f["segments"] == [571]]
     assert "Kennedy" in nixon["message"] and "Nixon" in nixon["message"]
     assert nixon["severity"] == "major" and nixon["system"] == "bloom"
+
+
+def test_flores_bloom_replacement_is_the_run_of_the_first_name(flores_project):
+    """The name that stands in is the one beside the name's companion word (Adam Werritty
+    for Adam Cuerden, Maciej Krzysztof for Maciej Krezel), not the nearest capitalised word."""
+    flags = {f["segments"][0]: f for f in _flags(flores_project, "--only", "name-reference")}
+    assert "Werritty" in flags[86]["message"] and "House" not in flags[86]["message"]
+    assert "Krzysztof" in flags[204]["message"] and "Anna" not in flags[204]["message"]
