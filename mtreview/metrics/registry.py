@@ -383,8 +383,18 @@ class MetricX(NeuralMetric):
 @functools.cache
 def sacrebleu_version() -> str:
     """The installed sacrebleu's version, from its distribution metadata (importing sacrebleu
-    costs a warm report ~20 ms; importlib.metadata is loaded by SQLAlchemy anyway)."""
-    from importlib.metadata import version
+    costs a warm report ~20 ms; importlib.metadata is loaded by SQLAlchemy anyway). The
+    ``dist-info`` beside the package is read directly (``version()`` scans every path entry,
+    ~4 ms); anything unusual falls back to ``version()``."""
+    from importlib.metadata import PathDistribution, version
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("sacrebleu")
+    if spec is not None and spec.origin:
+        found = list(Path(spec.origin).parent.parent.glob("sacrebleu-*.dist-info"))
+        if len(found) == 1 and (v := PathDistribution(found[0]).version):
+            return v
     return version("sacrebleu")
 
 
