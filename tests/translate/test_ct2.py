@@ -78,3 +78,21 @@ def test_translate_command_with_ctranslate2(tiny_models, project, env):
     name = status["systems"][0]["name"]
     other = run_cli("translate", project, *args[:-2], "--name", name, env=env)
     assert other.returncode == 2 and "different engine" in other.stderr, other.stderr
+
+
+def test_batches_run_side_by_side_in_order(tiny_models, tmp_path, monkeypatch):
+    """On the CPU, ``threads`` batches are submitted at once (one per worker thread); the
+    translations and the batch order are those of one batch at a time."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    spec = resolve_model(str(tiny_models["marian"]))
+    lines = flores(40)
+    weights = weights_hash(spec.path)
+    common = {"device": "cpu", "beams": 2, "max_new_tokens": 16, "batch_tokens": 256,
+              "engine": "ctranslate2", "quantize": "none"}
+    one = CT2Translator.load(spec, Settings.resolve(spec, threads=1, **common), weights)
+    two = CT2Translator.load(spec, Settings.resolve(spec, threads=2, **common), weights)
+    assert (one.parallel, two.parallel) == (1, 2)
+    assert (one.translator.num_translators, two.translator.num_translators) == (1, 2)
+    serial, side = list(one.translate_batches(lines)), list(two.translate_batches(lines))
+    assert len(serial) >= 4  # several batches, so some ran side by side
+    assert side == serial
