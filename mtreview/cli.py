@@ -8,6 +8,7 @@ torch/transformers/datasets/textual are imported inside ``run``.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import importlib.util
 import sys
@@ -66,6 +67,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command: ``argv`` None for the process's own command line (the console script,
+    ``python -m mtreview``), a list for a caller running commands in-process."""
+    in_process = argv is not None
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
@@ -82,3 +86,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("mtreview: interrupted\n")
         return 130
+    finally:
+        if in_process:  # what mtreview.startup.imports froze comes back to the caller's
+            gc.unfreeze()  # collector (a process that exits skips its final full collection)

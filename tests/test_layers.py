@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "mtreview"
 
 # A room may import rooms of a lower rank, never a room of its own rank or higher.
 RANKS = {
-    "errors": 0, "paths": 0, "__init__": 0,
+    "errors": 0, "paths": 0, "startup": 0, "__init__": 0,
     "arabic": 1,
     "core": 2,
     "checks": 3, "metrics": 3, "translate": 3,

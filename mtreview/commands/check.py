@@ -102,10 +102,13 @@ def _width(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtreview.checks.base import CHECKS, load_checks, resolve_ids, run_checks, save_flags
-    from mtreview.checks.glossary import read_glossary
-    from mtreview.core.project import Project
-    from mtreview.errors import UserError
+    from mtreview.startup import imports
+
+    with imports():
+        from mtreview.checks.base import CHECKS, load_checks, resolve_ids, run_checks, save_flags
+        from mtreview.checks.glossary import read_glossary
+        from mtreview.core.project import Project
+        from mtreview.errors import UserError
 
     if args.list:
         for cid, cls in sorted(load_checks().items()):

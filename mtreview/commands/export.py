@@ -35,15 +35,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtreview.core.project import Project
-    from mtreview.core.visible import visible
-    from mtreview.errors import UserError
+    from mtreview.startup import imports
+
+    with imports():
+        from mtreview.core.project import Project
+        from mtreview.core.visible import visible
+        from mtreview.errors import UserError
 
     with Project.open(args.dir) as project:
         if args.out is None:
             return _refresh_snapshot(project, args)
-        from mtreview.export.formats import FORMATS, ExportJob, guess_format, publish
-        from mtreview.export.rows import RowFilter
+        with imports():
+            from mtreview.export.formats import FORMATS, ExportJob, guess_format, publish
+            from mtreview.export.rows import RowFilter
 
         out = Path(args.out)
         if args.fmt is not None and args.fmt not in FORMATS:

@@ -70,10 +70,13 @@ def run(args: argparse.Namespace) -> int:
     # OpenBLAS's thread pool, started when numpy loads, would burn ~0.1 s of CPU for nothing.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-    from mtreview.core.project import Project
-    from mtreview.errors import UserError
-    from mtreview.report.build import build_report
-    from mtreview.report.render import RENDERERS
+    from mtreview.startup import imports
+
+    with imports():
+        from mtreview.core.project import Project
+        from mtreview.errors import UserError
+        from mtreview.report.build import build_report
+        from mtreview.report.render import RENDERERS
 
     if args.format not in RENDERERS:
         raise UserError(f"unknown format {args.format!r} (known: {', '.join(RENDERERS)})")

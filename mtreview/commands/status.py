@@ -93,7 +93,10 @@ def render(info: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mtreview.core.project import Project
+    from mtreview.startup import imports
+
+    with imports():
+        from mtreview.core.project import Project
 
     with Project.open(args.dir) as project:
         info = collect(project)
