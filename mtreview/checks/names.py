@@ -383,7 +383,7 @@ def replacement(text: str, others: list[str], word: tuple[int, int, str], other:
         else:
             run_start, group = run.start(), run.group()
         dist = abs(run_start / max(1, len(text)) - where)
-        if anchors & {fold_latin(w).lower() for w in _WORD_RE.findall(group)}:
+        if anchors and anchors & {fold_latin(w).lower() for w in _WORD_RE.findall(group)}:
             dist -= 1.0  # the name's companion (a first name) is in this run
         if best is None or dist < best[0]:
             best = (dist, (run_start, run.end(), group))
