@@ -12,7 +12,13 @@ from functools import lru_cache
 
 from mtreview.arabic.name_align import fold_latin, latin_key, rendering_key
 from mtreview.checks.base import Check, CheckInput, register
-from mtreview.checks.names import reference_renderings, renderings, replacement
+from mtreview.checks.names import (
+    MISSPELT_OF_REFERENCE,
+    reference_renderings,
+    renderings,
+    replacement,
+    sounds_like,
+)
 from mtreview.core.types import Flag, SpanRef
 
 _CAPITALISED_RE = re.compile(r"[A-Z][\w'’-]+")
@@ -87,8 +93,10 @@ class NameReference(Check):
                 if any(_near(w, key) for w in _CAPITALISED_RE.findall(text)):
                     continue  # the name is there, spelled otherwise (Leighton for Layton)
                 instead = replacement(text, [reference], r, reference)
-                if instead is None or _respelled(instead[2], key):
+                if instead is None or _respelled(instead[2], key) \
+                        or sounds_like(instead[2], {r[2]}, MISSPELT_OF_REFERENCE):
                     continue  # left out (name-dropped compares systems), or respelled
+                    # (Iyod for Ehud: misspelled, which name-dropped reports)
                 yield Flag(self.id, self.severity, system, (m.seg_id,),
                            (m.form, instead[2], r[2]),
                            f"{system} has {instead[2]} where the reference has {r[2]} "

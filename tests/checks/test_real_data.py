@@ -119,3 +119,21 @@ def test_flores_bloom_replacement_is_the_run_of_the_first_name(flores_project):
     flags = {f["segments"][0]: f for f in _flags(flores_project, "--only", "name-reference")}
     assert "Werritty" in flags[86]["message"] and "House" not in flags[86]["message"]
     assert "Krzysztof" in flags[204]["message"] and "Anna" not in flags[204]["message"]
+
+
+def test_flores40_a_misspelled_name_is_not_another_name(flores40, tmp_path):
+    """OPUS-MT mul-eng writes "Iyod Or" for Ehud Ur (FLORES 2): a misspelling, which
+    name-dropped reports as one; name-reference (another entity, major) stays silent there
+    but still names Trump's replacement at 26."""
+    d = tmp_path / "p"
+    assert run_cli("init", d, "--source", flores40["src"], "--reference",
+                   flores40["ref"]).returncode == 0
+    for name in ("opus-mt-2021", "opus-mt-big-2022", "opus-mt-mul-2020"):
+        assert run_cli("add-system", d, name, flores40[name]).returncode == 0
+    flags = [f for f in _flags(d) if f["system"] == "opus-mt-mul-2020"]
+    at2 = {(f["check"], f["message"].split(" as ")[-1].split(",")[0]) for f in flags
+           if f["segments"] == [2]}
+    assert ("name-dropped", "Iyod Or") in at2
+    assert not any(check == "name-reference" for check, _ in at2), at2
+    assert any(f["check"] == "name-reference" and "Trump" in f["message"] for f in flags
+               if f["segments"] == [26])
