@@ -3,17 +3,17 @@ repeated three or more times in a row ("sa sa sa", "the talks the talks the talk
 letter sequence looping inside a word ("рованиярованиярования"). A loop that the source
 has too is faithful and not flagged.
 
-Vectorised over the whole run: every distinct output is split into words, the words are
-hashed into one numpy array, and for each n a loop is a run of at least 2n positions where a
-word equals the word n places later. Letter loops are tested once per unique word. Only the
-outputs found this way are scanned with the exact regular expressions, which give forms and spans.
+Vectorised over the whole run, in chunks of distinct outputs: each chunk is read as one array
+of code points, its words are reduced to numbers there (no Python string per word), and for
+each n a loop is a run of at least 2n positions where a word equals the word n places later.
+Letter loops are tested once per distinct word. Only the outputs found this way are scanned
+with the exact regular expressions, which give forms and spans.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import chain
 
 from mtreview.checks.base import Check, CheckInput, register
 from mtreview.core.types import Flag, SpanRef
@@ -24,34 +24,68 @@ WORD_LOOP_RE = re.compile(r"\b(\w++(?:\W++\w++){0,%d}?)(?:\W++\1\b){2,}" % (MAX_
 CHAR_LOOP_RE = re.compile(r"([^\W\d_]{2,10}?)\1{2,}")
 # one letter held for emphasis (لااااا, NOOOOO): faithful when the source holds one too
 _ELONGATED_RE = re.compile(r"([^\W\d_])\1{3,}")
-_SPLIT_RE = re.compile(r"\w+")
 
 
 def _looping_texts(texts: list[str]) -> set[int]:
     """Indices of ``texts`` that may hold a word loop or a letter loop (a superset)."""
+    hits: set[int] = set()
+    for first in range(0, len(texts), _CHUNK):
+        hits.update(first + i for i in _chunk_loops(texts[first:first + _CHUNK]))
+    return hits
+
+
+_CHUNK = 4096  # texts a pass: arrays of a few MB
+
+
+def _chunk_loops(texts: list[str]) -> set[int]:
+    """:func:`_looping_texts` on one chunk, without a Python string per word: the texts are
+    lowercased and joined (NUL between them) and read as code points; a word is a maximal
+    run of word characters (``\\w``, as ``re.findall(r"\\w+")`` finds it: ``str.isalnum``
+    or ``_``, tested once per distinct code point) and is reduced to a number from its
+    length and the sums of its code points, plain and weighted by place: equal words get
+    equal numbers (unequal ones rarely do, and a collision only adds a candidate)."""
     import numpy as np
 
-    words = [_SPLIT_RE.findall(t.lower()) for t in texts]
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    total = int(lengths.sum())
-    if total == 0:
+    if not texts:
         return set()
-    hashes = np.fromiter(map(hash, chain.from_iterable(words)), dtype=np.int64, count=total)
-    owner = np.repeat(np.arange(len(texts)), lengths)
+    text = "\x00".join(texts).lower()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    present = np.flatnonzero(np.bincount(codes))
+    word_char = np.zeros(int(present[-1]) + 1, dtype=bool)
+    word_char[present] = [_is_word_char(int(cp)) for cp in present.tolist()]
+    is_word = word_char[codes]
+    edges = np.diff(np.concatenate(([0], is_word.view(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return set()
+    c = codes.astype(np.int64)
+    plain = np.concatenate(([0], np.cumsum(c)))
+    weighted = np.concatenate(([0], np.cumsum(c * np.arange(len(c), dtype=np.int64))))
+    total = plain[ends] - plain[starts]
+    inner = weighted[ends] - weighted[starts] - starts * total  # sum of code x place in word
+    length = ends - starts
+    hashes = total * 1_000_003 + inner * 7_919 + length
+    owner = np.cumsum(codes == 0)[starts]
     hits: set[int] = set()
     for n in range(1, MAX_N + 1):
-        if total <= n:
+        if len(hashes) <= n:
             break
         same = (hashes[n:] == hashes[:-n]) & (owner[n:] == owner[:-n])
-        edges = np.diff(np.concatenate(([0], same.view(np.int8), [0])))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        hits.update(owner[starts[(ends - starts) >= 2 * n]].tolist())
-    vocab = set(chain.from_iterable(words))
-    looped = {hash(w) for w in vocab if len(w) >= 6 and CHAR_LOOP_RE.search(w)}
+        runs = np.diff(np.concatenate(([0], same.view(np.int8), [0])))
+        begin, end = np.flatnonzero(runs == 1), np.flatnonzero(runs == -1)
+        hits.update(owner[begin[(end - begin) >= 2 * n]].tolist())
+    long = np.flatnonzero(length >= 6)
+    _, first = np.unique(hashes[long], return_index=True)
+    looped = [hashes[i] for i in long[first].tolist()
+              if CHAR_LOOP_RE.search(text, int(starts[i]), int(ends[i]))]
     if looped:
-        mask = np.isin(hashes, np.fromiter(looped, dtype=np.int64, count=len(looped)))
-        hits.update(np.unique(owner[mask]).tolist())
+        hits.update(np.unique(owner[np.isin(hashes, looped)]).tolist())
     return hits
+
+
+def _is_word_char(cp: int) -> bool:
+    """Is code point ``cp`` matched by ``\\w`` (a str pattern: alphanumeric or ``_``)?"""
+    return chr(cp).isalnum() or cp == 0x5F
 
 
 @register
