@@ -46,10 +46,10 @@ def _chunk_loops(texts: list[str]) -> set[int]:
     equal numbers (unequal ones rarely do, and a collision only adds a candidate)."""
     import numpy as np
 
-    if not texts:
-        return set()
     text = "\x00".join(texts).lower()
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(codes):
+        return set()
     present = np.flatnonzero(np.bincount(codes))
     word_char = np.zeros(int(present[-1]) + 1, dtype=bool)
     word_char[present] = [_is_word_char(int(cp)) for cp in present.tolist()]

@@ -40,3 +40,8 @@ def test_the_filter_finds_what_a_plain_reading_finds():
     expected = {i for i, t in enumerate(texts) if plain(t)}
     assert {_CHUNK - 1, _CHUNK, 0, 5} <= expected and len(expected) < len(texts) // 10
     assert _looping_texts(texts) == expected
+
+
+def test_outputs_without_words_or_text():
+    for texts in ([""], ["", ""], ["...", "!!"], [], ["\ud800 \ud800 \ud800"]):
+        assert _looping_texts(texts) == {i for i, t in enumerate(texts) if plain(t)}
