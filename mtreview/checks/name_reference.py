@@ -95,8 +95,8 @@ class NameReference(Check):
                 instead = replacement(text, [reference], r, reference)
                 if instead is None or _respelled(instead[2], key) \
                         or sounds_like(instead[2], {r[2]}, MISSPELT_OF_REFERENCE):
-                    continue  # left out (name-dropped compares systems), or respelled
-                    # (Iyod for Ehud: misspelled, which name-dropped reports)
+                    # left out or misspelled (Iyod for Ehud): name-dropped compares systems
+                    continue
                 yield Flag(self.id, self.severity, system, (m.seg_id,),
                            (m.form, instead[2], r[2]),
                            f"{system} has {instead[2]} where the reference has {r[2]} "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from mtreview.checks.base import Check, CheckInput, register
 from mtreview.core.types import Flag, SpanRef
@@ -53,9 +54,7 @@ def _chunk_loops(texts: list[str]) -> set[int]:
     present = np.flatnonzero(np.bincount(codes))
     word_char = np.zeros(int(present[-1]) + 1, dtype=bool)
     word_char[present] = [_is_word_char(int(cp)) for cp in present.tolist()]
-    is_word = word_char[codes]
-    edges = np.diff(np.concatenate(([0], is_word.view(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    starts, ends = _true_runs(word_char[codes])
     if not len(starts):
         return set()
     c = codes.astype(np.int64)
@@ -70,9 +69,7 @@ def _chunk_loops(texts: list[str]) -> set[int]:
     for n in range(1, MAX_N + 1):
         if len(hashes) <= n:
             break
-        same = (hashes[n:] == hashes[:-n]) & (owner[n:] == owner[:-n])
-        runs = np.diff(np.concatenate(([0], same.view(np.int8), [0])))
-        begin, end = np.flatnonzero(runs == 1), np.flatnonzero(runs == -1)
+        begin, end = _true_runs((hashes[n:] == hashes[:-n]) & (owner[n:] == owner[:-n]))
         hits.update(owner[begin[(end - begin) >= 2 * n]].tolist())
     long = np.flatnonzero(length >= 6)
     _, first = np.unique(hashes[long], return_index=True)
@@ -81,6 +78,14 @@ def _chunk_loops(texts: list[str]) -> set[int]:
     if looped:
         hits.update(np.unique(owner[np.isin(hashes, looped)]).tolist())
     return hits
+
+
+def _true_runs(mask: Any) -> tuple[Any, Any]:
+    """(starts, ends) of the runs of True in a boolean array, ends exclusive."""
+    import numpy as np
+
+    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def _is_word_char(cp: int) -> bool:
